@@ -1,0 +1,76 @@
+//===- Reference.cpp - Philox and bulk helpers of the reference ---------===//
+//
+// Part of bf16-opt. See include/bf16/Numerics/Reference.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bf16/Numerics/Reference.h"
+
+namespace bf16 {
+namespace ref {
+
+namespace {
+constexpr uint32_t kM0 = 0xD2511F53u;
+constexpr uint32_t kM1 = 0xCD9E8D57u;
+constexpr uint32_t kW0 = 0x9E3779B9u;
+constexpr uint32_t kW1 = 0xBB67AE85u;
+
+inline void mulhilo(uint32_t a, uint32_t b, uint32_t &hi, uint32_t &lo) {
+  uint64_t p = uint64_t(a) * uint64_t(b);
+  hi = static_cast<uint32_t>(p >> 32);
+  lo = static_cast<uint32_t>(p);
+}
+} // namespace
+
+std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> c,
+                                      std::array<uint32_t, 2> k) {
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k[0] += kW0;
+      k[1] += kW1;
+    }
+    uint32_t hi0, lo0, hi1, lo1;
+    mulhilo(kM0, c[0], hi0, lo0);
+    mulhilo(kM1, c[2], hi1, lo1);
+    c = {hi1 ^ c[1] ^ k[0], lo1, hi0 ^ c[3] ^ k[1], lo0};
+  }
+  return c;
+}
+
+uint32_t randomBits(uint64_t seed, uint32_t stream, uint64_t step,
+                    uint64_t index) {
+  uint64_t block = index >> 2;
+  std::array<uint32_t, 4> ctr = {static_cast<uint32_t>(block), stream,
+                                 static_cast<uint32_t>(step),
+                                 static_cast<uint32_t>(step >> 32)};
+  std::array<uint32_t, 2> key = {static_cast<uint32_t>(seed),
+                                 static_cast<uint32_t>(seed >> 32)};
+  return philox4x32_10(ctr, key)[index & 3];
+}
+
+void randomBitsFill(uint64_t seed, uint32_t stream, uint64_t step,
+                    uint64_t first, uint32_t *out, size_t n) {
+  size_t i = 0;
+  // Unaligned head, element by element.
+  while (i < n && ((first + i) & 3) != 0) {
+    out[i] = randomBits(seed, stream, step, first + i);
+    ++i;
+  }
+  // Whole Philox blocks: one block function call serves four elements.
+  std::array<uint32_t, 2> key = {static_cast<uint32_t>(seed),
+                                 static_cast<uint32_t>(seed >> 32)};
+  for (; i + 4 <= n; i += 4) {
+    uint64_t block = (first + i) >> 2;
+    std::array<uint32_t, 4> ctr = {static_cast<uint32_t>(block), stream,
+                                   static_cast<uint32_t>(step),
+                                   static_cast<uint32_t>(step >> 32)};
+    std::array<uint32_t, 4> r = philox4x32_10(ctr, key);
+    for (int j = 0; j < 4; ++j)
+      out[i + j] = r[j];
+  }
+  for (; i < n; ++i)
+    out[i] = randomBits(seed, stream, step, first + i);
+}
+
+} // namespace ref
+} // namespace bf16

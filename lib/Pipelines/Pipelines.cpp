@@ -1,0 +1,62 @@
+//===- Pipelines.cpp - bf16-opt pass pipelines ------------------------------===//
+//
+// Part of bf16-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bf16/Pipelines/Pipelines.h"
+#include "bf16/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace {
+/// Marks every public function with llvm.emit_c_interface.
+struct EmitCInterfacePass
+    : public PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
+  StringRef getArgument() const final { return "bf16-internal-emit-c-interface"; }
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    for (auto f : getOperation().getOps<func::FuncOp>())
+      if (f.isPublic() && !f.isDeclaration())
+        f->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
+  }
+};
+} // namespace
+
+void mlir::bf16::buildEmulatedToLLVMPipeline(
+    OpPassManager &pm, const EmulatedToLLVMOptions &options) {
+  if (options.emitCInterface)
+    pm.addPass(std::make_unique<EmitCInterfacePass>());
+  pm.addPass(createConvertLowpToArith());
+  pm.addPass(createCanonicalizerPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::bf16::registerPipelines() {
+  PassPipelineRegistration<EmulatedToLLVMOptions>(
+      "lowp-emulated-to-llvm",
+      "Portable lowering of lowp + tensor/linalg IR to the LLVM dialect "
+      "(no AVX512-BF16 instructions)",
+      buildEmulatedToLLVMPipeline);
+}
