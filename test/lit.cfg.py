@@ -1,0 +1,58 @@
+# -*- Python -*-
+# lit configuration of the bf16-opt regression suite (check-bf16).
+
+import os
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "BF16-OPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "inputs",
+                   "Unit", "CMakeLists.txt", "README.md"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.bf16_obj_root, "test")
+
+# Unused CHECK prefixes and dangling variables are errors (StableHLO).
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+config.environment["BF16_OPT_BUILD_DIR"] = config.bf16_obj_root
+config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.bf16_tools_dir, append_path=True)
+
+config.substitutions.append(("%shlibext", ".so"))
+config.substitutions.append(("%bf16_libs", config.bf16_libs_dir))
+config.substitutions.append(("%bf16_src", config.bf16_src_root))
+config.substitutions.append(("%python", config.host_python))
+config.substitutions.append(
+    ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+
+tools = [
+    ToolSubst("bf16-opt", unresolved="fatal"),
+    ToolSubst("FileCheck", unresolved="fatal"),
+    ToolSubst("not", unresolved="fatal"),
+]
+llvm_config.add_tool_substitutions(
+    tools, [config.bf16_tools_dir, config.llvm_tools_dir])
+
+
+def cpu_has(flag):
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return flag in line.split()
+    except OSError:
+        pass
+    return False
+
+
+# Native-only execution tests are gated on this feature; their emulated
+# twins always run.
+if cpu_has("avx512_bf16"):
+    config.available_features.add("avx512bf16")
+if cpu_has("avx512f"):
+    config.available_features.add("avx512f")
