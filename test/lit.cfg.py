@@ -10,7 +10,7 @@ config.name = "BF16-OPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".py"]
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "inputs",
-                   "Unit", "CMakeLists.txt", "README.md"]
+                   "CMakeLists.txt", "README.md"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bf16_obj_root, "test")
 
@@ -29,6 +29,14 @@ config.substitutions.append(("%bf16_src", config.bf16_src_root))
 config.substitutions.append(("%python", config.host_python))
 config.substitutions.append(
     ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.substitutions.append(
+    ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+config.substitutions.append(
+    ("%runner_utils_lib",
+     os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")))
+config.substitutions.append(
+    ("%c_runner_utils_lib",
+     os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
 tools = [
     ToolSubst("bf16-opt", unresolved="fatal"),

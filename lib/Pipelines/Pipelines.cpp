@@ -39,6 +39,9 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
   if (options.emitCInterface)
     pm.addPass(std::make_unique<EmitCInterfacePass>());
   pm.addPass(createConvertLowpToArith());
+  // Remaining elementwise ops on tensors (arith, math) become linalg so that
+  // one-shot bufferization can handle them.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

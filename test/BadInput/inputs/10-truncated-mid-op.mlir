@@ -1,0 +1,2 @@
+func.func @f(%x: f32) -> bf16 {
+  %a = lowp.round nearest_even %x : (f32) ->

@@ -1,0 +1,4 @@
+func.func @f(%x: f32) -> bf16 attributes {note = "never closed
+  %a = lowp.round nearest_even %x : (f32) -> bf16
+  return %a : bf16
+}

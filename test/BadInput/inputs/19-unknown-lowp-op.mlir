@@ -1,0 +1,4 @@
+func.func @f(%x: f32) -> bf16 {
+  %a = lowp.round_up nearest_even %x : (f32) -> bf16
+  return %a : bf16
+}
