@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs bf16-opt on every broken input of the bad-input test set.
+r"""Runs bf16-opt on every broken input of the bad-input test set.
 
 Usage: check-bad-input.py <bf16-opt> <inputs dir> <manifest.json>
 
@@ -181,6 +181,9 @@ def main(argv):
         found = shutil.which(tool)
         if found:
             tool = found
+    if not (os.path.isfile(tool) and os.access(tool, os.X_OK)):
+        print("bad-input: tool %s not found or not executable" % tool)
+        return 1
     cases, problems = load_manifest(manifest)
     problems += check_inputs_dir(inputs, cases)
     if len(cases) < MIN_CASES:
@@ -189,6 +192,7 @@ def main(argv):
 
     print("tool: %s" % tool)
     passed, failed = 0, []
+    report = []  # failure details, repeated on stderr at the end
     for case in cases:
         ok, cmd, reasons, err = run_case(tool, inputs, case)
         if ok:
@@ -196,24 +200,29 @@ def main(argv):
             print("ok      %s" % case["file"])
             continue
         failed.append(case["file"])
-        print("FAIL    %s" % case["file"])
-        print("  command: %s" % " ".join(shlex.quote(a) for a in cmd))
-        for r in reasons:
-            print("  - %s" % r)
+        block = ["FAIL    %s" % case["file"],
+                 "  command: %s" % " ".join(shlex.quote(a) for a in cmd)]
+        block += ["  - %s" % r for r in reasons]
         lines = err.splitlines()
-        print("  stderr (%d lines%s):" %
-              (len(lines), ", first %d" % EXCERPT_LINES
-               if len(lines) > EXCERPT_LINES else ""))
-        for line in lines[:EXCERPT_LINES]:
-            print("  | %s" % printable(line[:200]))
+        block.append("  stderr (%d lines%s):" %
+                     (len(lines), ", first %d" % EXCERPT_LINES
+                      if len(lines) > EXCERPT_LINES else ""))
+        block += ["  | %s" % printable(line[:200])
+                  for line in lines[:EXCERPT_LINES]]
+        print("\n".join(block))
+        report += block
 
-    for p in problems:
-        print("PROBLEM %s" % p)
-    if failed:
-        print("failed cases: %s" % ", ".join(failed))
     if failed or problems:
-        print("bad-input: %d cases, %d ok, %d FAILED, %d manifest/input "
-              "problems" % (len(cases), passed, len(failed), len(problems)))
+        tail = ["PROBLEM %s" % p for p in problems]
+        if failed:
+            tail.append("failed cases: %s" % ", ".join(failed))
+        tail.append("bad-input: %d cases, %d ok, %d FAILED, %d "
+                    "manifest/input problems" %
+                    (len(cases), passed, len(failed), len(problems)))
+        print("\n".join(tail))
+        sys.stdout.flush()
+        # Repeated on stderr, so that the report survives `| FileCheck`.
+        sys.stderr.write("\n".join(report + tail) + "\n")
         return 1
     print("bad-input: %d cases, %d ok" % (len(cases), passed))
     return 0

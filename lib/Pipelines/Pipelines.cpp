@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -45,6 +46,7 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
   pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
@@ -56,8 +58,37 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// Registers a module-level pipeline. Unlike PassPipelineRegistration, the
+/// registration rejects a nested anchor (e.g. `func.func(<pipeline>)`) with a
+/// diagnostic: adding module passes to a function pass manager would
+/// otherwise abort the process.
+template <typename Options>
+static void registerModulePipeline(
+    StringRef arg, StringRef description,
+    void (*builder)(OpPassManager &, const Options &)) {
+  std::string name = arg.str();
+  registerPassPipeline(
+      arg, description,
+      [builder, name](OpPassManager &pm, StringRef optionsStr,
+                      function_ref<LogicalResult(const Twine &)> errorHandler) {
+        StringRef anchor = pm.getOpAnchorName();
+        if (anchor != ModuleOp::getOperationName())
+          return errorHandler("pipeline '" + name +
+                              "' must run on 'builtin.module', not nested "
+                              "under '" + anchor + "'");
+        Options options;
+        if (failed(options.parseFromString(optionsStr)))
+          return failure();
+        builder(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
+}
+
 void mlir::bf16::registerPipelines() {
-  PassPipelineRegistration<EmulatedToLLVMOptions>(
+  registerModulePipeline<EmulatedToLLVMOptions>(
       "lowp-emulated-to-llvm",
       "Portable lowering of lowp + tensor/linalg IR to the LLVM dialect "
       "(no AVX512-BF16 instructions)",

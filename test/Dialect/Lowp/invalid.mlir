@@ -171,7 +171,7 @@ func.func @random_bits_dynamic(%s: i64, %t: i32) -> tensor<?xi32> {
 // -----
 
 func.func @random_bits_too_many(%s: i64, %t: i32) -> tensor<262144x262144xi32> {
-  // expected-error @+1 {{result has 68719476736 elements; at most 2^34 are addressable by the Philox counter layout}}
+  // expected-error @+1 {{result type 'tensor<262144x262144xi32>' has more than 2^34 elements, the most the Philox counter layout can address}}
   %0 = lowp.random_bits %s, %t, %s : tensor<262144x262144xi32>
   return %0 : tensor<262144x262144xi32>
 }
@@ -198,4 +198,29 @@ func.func @round_missing_mode(%x: f32) -> bf16 {
   // expected-error @+1 {{requires attribute 'mode'}}
   %0 = "lowp.round"(%x) : (f32) -> bf16
   return %0 : bf16
+}
+
+// -----
+
+func.func @random_bits_wraps(%s: i64, %t: i32) -> tensor<4294967296x4294967297xi32> {
+  // expected-error @+1 {{has more than 2^34 elements}}
+  %0 = lowp.random_bits %s, %t, %s : tensor<4294967296x4294967297xi32>
+  return %0 : tensor<4294967296x4294967297xi32>
+}
+
+// -----
+
+func.func @random_bits_scalable(%s: i64, %t: i32) -> vector<[4]xi32> {
+  // expected-error @+1 {{must not be a scalable vector}}
+  %0 = lowp.random_bits %s, %t, %s : vector<[4]xi32>
+  return %0 : vector<[4]xi32>
+}
+
+// -----
+
+#enc = {sparse = 1}
+func.func @round_encoding(%x: tensor<4xf32, #enc>) -> tensor<4xbf16, #enc> {
+  // expected-error @+1 {{tensors with an encoding are not supported}}
+  %0 = lowp.round nearest_even %x : (tensor<4xf32, #enc>) -> tensor<4xbf16, #enc>
+  return %0 : tensor<4xbf16, #enc>
 }

@@ -43,6 +43,9 @@ static StringRef containerKind(Type t) {
 static LogicalResult verifySameContainer(Operation *op,
                                          ArrayRef<NamedType> types) {
   const NamedType &first = types.front();
+  if (auto t = dyn_cast<RankedTensorType>(first.type); t && t.getEncoding())
+    return op->emitOpError() << "'" << first.name << "' has type " << first.type
+                             << "; tensors with an encoding are not supported";
   for (const NamedType &other : types.drop_front()) {
     bool sameKind = containerKind(first.type) == containerKind(other.type);
     bool sameShape = true;
@@ -55,6 +58,10 @@ static LogicalResult verifySameContainer(Operation *op,
         sameShape = a.getShape() == cast<RankedTensorType>(other.type).getShape();
       }
     }
+    if (auto t = dyn_cast<RankedTensorType>(other.type); t && t.getEncoding())
+      return op->emitOpError() << "'" << other.name << "' has type "
+                               << other.type
+                               << "; tensors with an encoding are not supported";
     if (!sameKind || !sameShape)
       return op->emitOpError()
              << "'" << other.name << "' has type " << other.type << " but '"
@@ -109,7 +116,14 @@ public:
       return c;
     }
     if (auto d = dyn_cast_or_null<DenseElementsAttr>(attr)) {
-      if (isa<FloatType>(d.getElementType())) {
+      if (d.isSplat()) {
+        if (isa<FloatType>(d.getElementType()))
+          c.elements.push_back(d.getSplatValue<APFloat>().bitcastToAPInt());
+        else if (d.getElementType().isInteger())
+          c.elements.push_back(d.getSplatValue<APInt>());
+        else
+          return std::nullopt;
+      } else if (isa<FloatType>(d.getElementType())) {
         for (const APFloat &v : d.getValues<APFloat>())
           c.elements.push_back(v.bitcastToAPInt());
       } else if (d.getElementType().isInteger()) {
@@ -167,6 +181,15 @@ foldElementwiseToBF16(ArrayRef<Attribute> operands, Type resultType,
   }
   if (!shaped.hasStaticShape())
     return {};
+  // All operands splat: the result is a splat too (never materialize it).
+  if (llvm::all_of(inputs, [](const ConstantBits &in) {
+        return in.isDense() && in.size() == 1;
+      })) {
+    for (auto [i, in] : llvm::enumerate(inputs))
+      lane[i] = in.at(0);
+    APFloat value = makeBF16(compute(lane));
+    return DenseElementsAttr::get(shaped, ArrayRef<APFloat>(value));
+  }
   size_t n = shaped.getNumElements();
   SmallVector<APFloat> out;
   out.reserve(n);
@@ -269,12 +292,21 @@ LogicalResult RandomBitsOp::verify() {
     return emitOpError() << "result type " << getType()
                          << " must have a static shape: the op has no "
                             "operands to size dynamic dimensions";
-  if (shaped &&
-      static_cast<uint64_t>(shaped.getNumElements()) >
-          ref::kMaxRandomBitsElements)
-    return emitOpError() << "result has " << shaped.getNumElements()
-                         << " elements; at most 2^34 are addressable by the "
-                            "Philox counter layout";
+  if (auto v = dyn_cast<VectorType>(getType()); v && v.isScalable())
+    return emitOpError() << "result type " << getType()
+                         << " must not be a scalable vector: element indices "
+                            "must be known at compile time";
+  if (!shaped)
+    return success();
+  // Multiply with an overflow check: a wrapped product must not pass.
+  uint64_t count = 1;
+  for (int64_t d : shaped.getShape()) {
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(d), &count) ||
+        count > ref::kMaxRandomBitsElements)
+      return emitOpError() << "result type " << getType()
+                           << " has more than 2^34 elements, the most the "
+                              "Philox counter layout can address";
+  }
   return success();
 }
 

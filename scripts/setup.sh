@@ -1,0 +1,35 @@
+#!/bin/bash
+# Installs what bf16-opt needs on Debian 12, and only what is missing.
+# Idempotent: when everything is present it runs no apt command at all.
+set -euo pipefail
+
+PACKAGES=(
+  # LLVM/MLIR 22.1.x (pinned: upstream renamed x86vector after 22)
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  # build
+  cmake ninja-build g++ make
+  # tests: GoogleTest, lit runs on Debian's python3
+  libgtest-dev python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${missing[@]}"
