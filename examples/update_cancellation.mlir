@@ -2,14 +2,7 @@
 // the whole lowering pipeline and executed. Nearest rounding stalls at 1.0;
 // Kahan and stochastic rounding reach about 2.953125 (= 1 + 1000 * 2^-9).
 // If any rewrite reassociated (s - w) - y, Kahan would print 1.
-// RUN: bf16-opt %s --lowp-emulated-to-llvm \
-// RUN:   | %mlir_runner -e main -entry-point-result=void \
-// RUN:       -shared-libs=%runner_utils_lib,%c_runner_utils_lib \
-// RUN:   | FileCheck %s
-
-// CHECK: nearest: 1{{$}}
-// CHECK-NEXT: kahan: 2.9{{[4-6][0-9]*$}}
-// CHECK-NEXT: stochastic: {{2\.[89][0-9]*|3\.0[0-9]*$}}
+// Executed by scripts/demo.sh and test/Integration/Emulated/update-cancellation.test.
 
 func.func @main() {
   %one = arith.constant 1.0 : bf16
