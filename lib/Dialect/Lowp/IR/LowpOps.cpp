@@ -42,10 +42,12 @@ static StringRef containerKind(Type t) {
 /// not broadcast: a scalar operand next to a tensor is an error.
 static LogicalResult verifySameContainer(Operation *op,
                                          ArrayRef<NamedType> types) {
+  for (const NamedType &t : types)
+    if (auto tensor = dyn_cast<RankedTensorType>(t.type);
+        tensor && tensor.getEncoding())
+      return op->emitOpError() << "'" << t.name << "' has type " << t.type
+                               << "; tensors with an encoding are not supported";
   const NamedType &first = types.front();
-  if (auto t = dyn_cast<RankedTensorType>(first.type); t && t.getEncoding())
-    return op->emitOpError() << "'" << first.name << "' has type " << first.type
-                             << "; tensors with an encoding are not supported";
   for (const NamedType &other : types.drop_front()) {
     bool sameKind = containerKind(first.type) == containerKind(other.type);
     bool sameShape = true;
@@ -58,10 +60,6 @@ static LogicalResult verifySameContainer(Operation *op,
         sameShape = a.getShape() == cast<RankedTensorType>(other.type).getShape();
       }
     }
-    if (auto t = dyn_cast<RankedTensorType>(other.type); t && t.getEncoding())
-      return op->emitOpError() << "'" << other.name << "' has type "
-                               << other.type
-                               << "; tensors with an encoding are not supported";
     if (!sameKind || !sameShape)
       return op->emitOpError()
              << "'" << other.name << "' has type " << other.type << " but '"

@@ -60,7 +60,7 @@ func.func @main() {{
   %u = arith.bitcast %ub : {T}i16> to {T}bf16>
   %cb = arith.constant {dense16(c)} : {T}i16>
   %c = arith.bitcast %cb : {T}i16> to {T}bf16>
-  %seed = arith.constant {i32(SEED & 0xFFFFFFFF) if False else SEED - (1 << 64) if SEED >= 1 << 63 else SEED} : i64
+  %seed = arith.constant {SEED - (1 << 64) if SEED >= 1 << 63 else SEED} : i64
   %stream = arith.constant {STREAM} : i32
   %step = arith.constant {STEP} : i64
   %r = lowp.random_bits %seed, %stream, %step : {T}i32>
