@@ -59,6 +59,12 @@ uint16_t lowp_sr_add(uint16_t w, uint32_t u_bits, int u_is_f32,
 int lowp_kahan_update(uint16_t w, uint16_t c, uint16_t u, int mode,
                       uint16_t *w_out, uint16_t *c_out);
 
+/* lowp.split_update (16+16 split master weight): m = f32((hi << 16) | lo),
+ * s = fl32(m + u) (IEEE RNE FP32 addition), hi' = upper 16 bits of s (NaN
+ * quieted), lo' = lower 16 bits. u_is_f32 as for lowp_sr_add. */
+void lowp_split_update(uint16_t hi, uint16_t lo, uint32_t u_bits, int u_is_f32,
+                       uint16_t *hi_out, uint16_t *lo_out);
+
 /* Philox4x32-10 block function (Salmon et al., SC'11; Random123). */
 void lowp_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
                         uint32_t out[4]);

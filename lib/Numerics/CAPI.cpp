@@ -51,6 +51,15 @@ int lowp_kahan_update(uint16_t w, uint16_t c, uint16_t u, int mode,
   return 0;
 }
 
+void lowp_split_update(uint16_t hi, uint16_t lo, uint32_t u, int uIsF32,
+                       uint16_t *hiOut, uint16_t *loOut) {
+  SplitResult r = splitUpdate(hi, lo, uIsF32 ? u : bf16ToF32Bits(u));
+  if (hiOut)
+    *hiOut = r.hi;
+  if (loOut)
+    *loOut = r.lo;
+}
+
 void lowp_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
                         uint32_t out[4]) {
   std::array<uint32_t, 4> r =

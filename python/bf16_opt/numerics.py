@@ -45,6 +45,7 @@ __all__ = [
     "bf16_to_f32",
     "sr_add",
     "kahan_update",
+    "split_update",
     "philox4x32_10",
     "random_bits",
     "random_bits_fill",
@@ -144,6 +145,7 @@ _SIGNATURES = {
     "lowp_bf16_to_f32": (_U32, [_U16]),
     "lowp_sr_add": (_U16, [_U16, _U32, _INT, _U32]),
     "lowp_kahan_update": (_INT, [_U16, _U16, _U16, _INT, _PU16, _PU16]),
+    "lowp_split_update": (None, [_U16, _U16, _U32, _INT, _PU16, _PU16]),
     "lowp_philox4x32_10": (None, [_PU32, _PU32, _PU32]),
     "lowp_random_bits": (_U32, [_U64, _U32, _U64, _U64]),
     "lowp_random_bits_fill": (None, [_U64, _U32, _U64, _U64, _PU32, _SIZE]),
@@ -316,6 +318,21 @@ def kahan_update(w, c, u, mode=NEAREST_EVEN):
         raise ValueError("kahan_update needs nearest_even or "
                          "nearest_even_ftz, got mode %r" % (mode,))
     return w_out.value, c_out.value
+
+
+def split_update(hi, lo, u_bits, u_is_f32=False):
+    """``lowp.split_update``; returns ``(hi', lo')``.
+
+    `hi` is a BF16 pattern and `lo` the low 16 bits of the FP32 master;
+    `u_bits` is an FP32 pattern when `u_is_f32` is true, else a BF16 pattern.
+    """
+    u = _u32(u_bits, "u_bits") if u_is_f32 else _u16(u_bits, "u_bits")
+    hi_out = _U16(0)
+    lo_out = _U16(0)
+    _lib.lowp_split_update(_u16(hi, "hi"), _u16(lo, "lo"), u,
+                           1 if u_is_f32 else 0, ctypes.byref(hi_out),
+                           ctypes.byref(lo_out))
+    return hi_out.value, lo_out.value
 
 
 def philox4x32_10(ctr4, key2):

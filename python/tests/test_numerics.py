@@ -446,6 +446,30 @@ class KahanTest(unittest.TestCase):
                 nm.kahan_update(0x3F80, 0, 0x3F80, bad)
 
 
+class SplitUpdateTest(unittest.TestCase):
+    def test_exact_fp32_accumulation(self):
+        # hi:lo is an exact FP32 master: 1000 additions of 2^-9 to 1.0 give
+        # exactly the FP32 sum (independently computed with struct here).
+        import struct
+        u = nm.bf16_from_float(2.0 ** -9)
+        hi, lo = 0x3F80, 0
+        ref = 1.0
+        for _ in range(1000):
+            hi, lo = nm.split_update(hi, lo, u)
+            ref = struct.unpack("<f", struct.pack("<f", ref + 2.0 ** -9))[0]
+        self.assertEqual((hi << 16) | lo, nm.f32_bits(ref))
+        self.assertEqual(hi, nm.rtz(nm.f32_bits(ref)))
+
+    def test_f32_update_and_nan(self):
+        # An FP32 update below BF16 resolution lands in the low half.
+        hi, lo = nm.split_update(0x3F80, 0, nm.f32_bits(2.0 ** -20), True)
+        self.assertEqual((hi, lo), (0x3F80, 0x0008))
+        # A NaN whose payload is only in the low half keeps hi a NaN.
+        hi, lo = nm.split_update(0x7F80, 0x0001, 0)
+        self.assertEqual(hi & 0x7FC0, 0x7FC0)
+        self.assertEqual(lo, 0x0001)
+
+
 class BadModeTest(unittest.TestCase):
     def test_round_f32_to_bf16_bad_mode(self):
         for bad in (4, -1, 100, 1 << 40, "bogus", "NEAREST_EVEN"):

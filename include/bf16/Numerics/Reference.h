@@ -153,6 +153,23 @@ inline KahanResult kahanUpdate(uint16_t w, uint16_t c, uint16_t u,
   return {s, cNew};
 }
 
+struct SplitResult {
+  uint16_t hi; ///< BF16 pattern: the upper half of the FP32 master.
+  uint16_t lo; ///< The lower 16 bits of the FP32 master.
+};
+
+/// lowp.split_update, the IPEX "split SGD" 16+16 master weight: the FP32
+/// master m = f32((hi << 16) | lo) is reconstructed exactly, the update is
+/// one IEEE FP32 addition s = fl32(m + u) (RNE, denormals kept) and s is
+/// split again: hi' = the upper 16 bits of s (truncation, so hi':lo'
+/// reconstructs s exactly), lo' = the lower 16 bits. A NaN s gets a quiet hi'
+/// (as rtz), so the BF16 half never turns a NaN into an infinity.
+inline SplitResult splitUpdate(uint16_t hi, uint16_t lo, uint32_t uF32Bits) {
+  float m = f32FromBits((uint32_t(hi) << 16) | lo);
+  uint32_t s = f32Bits(m + f32FromBits(uF32Bits));
+  return {rtz(s), static_cast<uint16_t>(s & 0xFFFFu)};
+}
+
 /// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as
 /// easy as 1, 2, 3", SC'11), as in Random123 / cuRAND / JAX.
 /// Multipliers M0 = 0xD2511F53, M1 = 0xCD9E8D57; Weyl key increments

@@ -252,6 +252,30 @@ struct KahanUpdateLowering : ScalarOrVectorPattern<KahanUpdateOp> {
   }
 };
 
+struct SplitUpdateLowering : ScalarOrVectorPattern<SplitUpdateOp> {
+  using ScalarOrVectorPattern::ScalarOrVectorPattern;
+  LogicalResult
+  matchAndRewrite(SplitUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(precondition(op, rewriter)))
+      return failure();
+    Emitter e(rewriter, op.getLoc(), op.getHi().getType());
+    // m = f32((hi << 16) | lo), exactly.
+    Value hiBits = e.zext(e.i32(), e.bitcast(e.i16(), adaptor.getHi()));
+    Value loBits = e.zext(e.i32(), adaptor.getLo());
+    Value master =
+        e.bitcast(e.f32(), e.bor(e.shl(hiBits, e.c32(16)), loBits));
+    Value u = adaptor.getU();
+    if (getElementTypeOrSelf(u.getType()) != rewriter.getF32Type())
+      u = widenBF16(e, u);
+    Value sum = arith::AddFOp::create(rewriter, op.getLoc(), master, u);
+    Value newHi = roundF32(e, sum, RoundingMode::toward_zero, Value());
+    Value newLo = e.trunc(e.i16(), e.bitcast(e.i32(), sum));
+    rewriter.replaceOp(op, ValueRange{newHi, newLo});
+    return success();
+  }
+};
+
 struct RandomBitsLowering : ScalarOrVectorPattern<RandomBitsOp> {
   using ScalarOrVectorPattern::ScalarOrVectorPattern;
   LogicalResult
@@ -371,6 +395,7 @@ void mlir::bf16::populateLowpTensorToLinalgLegality(ConversionTarget &target) {
 
 void mlir::bf16::populateLowpToArithPatterns(RewritePatternSet &patterns) {
   patterns.add<RoundLowering, SRAddLowering, KahanUpdateLowering,
+               SplitUpdateLowering,
                RandomBitsLowering>(patterns.getContext());
 }
 

@@ -162,6 +162,38 @@ func.func @kahan_mixed(%w: tensor<4xbf16>, %c: tensor<4xf32>) -> tensor<4xbf16> 
 
 // -----
 
+func.func @split_f32_hi(%hi: f32, %lo: i16) -> f32 {
+  // expected-error @+1 {{'hi' element type must be a supported narrow float}}
+  %0, %1 = lowp.split_update %hi, %lo, %hi : f32, i16, f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @split_f16_update(%hi: bf16, %lo: i16, %u: f16) -> bf16 {
+  // expected-error @+1 {{'u' element type must be 'bf16' (the type of 'hi') or f32; got 'f16'}}
+  %0, %1 = lowp.split_update %hi, %lo, %u : bf16, i16, f16
+  return %0 : bf16
+}
+
+// -----
+
+func.func @split_shape_mismatch(%hi: tensor<4xbf16>, %lo: tensor<8xi16>) -> tensor<4xbf16> {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0, %1 = lowp.split_update %hi, %lo, %hi : tensor<4xbf16>, tensor<8xi16>, tensor<4xbf16>
+  return %0 : tensor<4xbf16>
+}
+
+// -----
+
+func.func @split_lo_i32(%hi: bf16, %lo: i32) -> bf16 {
+  // expected-error @+1 {{operand #1 must be}}
+  %0, %1 = lowp.split_update %hi, %lo, %hi : bf16, i32, bf16
+  return %0 : bf16
+}
+
+// -----
+
 func.func @random_bits_dynamic(%s: i64, %t: i32) -> tensor<?xi32> {
   // expected-error @+1 {{result type 'tensor<?xi32>' must have a static shape: the op has no operands to size dynamic dimensions}}
   %0 = lowp.random_bits %s, %t, %s : tensor<?xi32>

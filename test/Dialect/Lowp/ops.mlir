@@ -53,6 +53,19 @@ func.func @kahan(%w: tensor<2x3xbf16>, %c: tensor<2x3xbf16>, %u: tensor<2x3xbf16
   return %w1, %c1, %w2, %c2 : tensor<2x3xbf16>, tensor<2x3xbf16>, vector<8xbf16>, vector<8xbf16>
 }
 
+// CHECK-LABEL: func.func @split_update
+// GENERIC-LABEL: sym_name = "split_update"
+func.func @split_update(%hi: tensor<4xbf16>, %lo: tensor<4xi16>, %u: tensor<4xbf16>,
+                        %uf: f32, %shi: bf16, %slo: i16)
+    -> (tensor<4xbf16>, tensor<4xi16>, bf16, i16) {
+  // CHECK: lowp.split_update %{{.*}}, %{{.*}}, %{{.*}} : tensor<4xbf16>, tensor<4xi16>, tensor<4xbf16>
+  // GENERIC: "lowp.split_update"(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<4xbf16>, tensor<4xi16>, tensor<4xbf16>) -> (tensor<4xbf16>, tensor<4xi16>)
+  %h1, %l1 = lowp.split_update %hi, %lo, %u : tensor<4xbf16>, tensor<4xi16>, tensor<4xbf16>
+  // CHECK: lowp.split_update %{{.*}}, %{{.*}}, %{{.*}} : bf16, i16, f32
+  %h2, %l2 = lowp.split_update %shi, %slo, %uf : bf16, i16, f32
+  return %h1, %l1, %h2, %l2 : tensor<4xbf16>, tensor<4xi16>, bf16, i16
+}
+
 // CHECK-LABEL: func.func @random_bits
 // GENERIC-LABEL: sym_name = "random_bits"
 func.func @random_bits(%seed: i64, %stream: i32, %step: i64)

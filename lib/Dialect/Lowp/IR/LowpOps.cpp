@@ -241,14 +241,25 @@ OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
 // SRAddOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SRAddOp::verify() {
-  if (failed(verifyNarrowElement(*this, "w", getW().getType())))
+/// Checks an update `(target, u)` of sr_add / split_update: `target` has a
+/// supported narrow element type and `u` the same one or f32.
+static LogicalResult verifyNarrowUpdate(Operation *op, StringRef name,
+                                        Type targetType, Type uType) {
+  if (failed(verifyNarrowElement(op, name, targetType)))
     return failure();
-  Type wElt = getElementTypeOrSelf(getW().getType());
-  Type uElt = getElementTypeOrSelf(getU().getType());
-  if (uElt != wElt && !isSupportedWideType(uElt))
-    return emitOpError() << "'u' element type must be " << wElt
-                         << " (the type of 'w') or f32; got " << uElt;
+  Type tElt = getElementTypeOrSelf(targetType);
+  Type uElt = getElementTypeOrSelf(uType);
+  if (uElt != tElt && !isSupportedWideType(uElt))
+    return op->emitOpError() << "'u' element type must be " << tElt
+                             << " (the type of '" << name << "') or f32; got "
+                             << uElt;
+  return success();
+}
+
+LogicalResult SRAddOp::verify() {
+  if (failed(verifyNarrowUpdate(*this, "w", getW().getType(),
+                                getU().getType())))
+    return failure();
   return verifySameContainer(*this, {{"w", getW().getType()},
                                      {"u", getU().getType()},
                                      {"bits", getBits().getType()}});
@@ -278,6 +289,19 @@ LogicalResult KahanUpdateOp::verify() {
                             "nearest); got '"
                          << stringifyRoundingMode(getMode()) << "'";
   return verifyNarrowElement(*this, "w", getW().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// SplitUpdateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitUpdateOp::verify() {
+  if (failed(verifyNarrowUpdate(*this, "hi", getHi().getType(),
+                                getU().getType())))
+    return failure();
+  return verifySameContainer(*this, {{"hi", getHi().getType()},
+                                     {"lo", getLo().getType()},
+                                     {"u", getU().getType()}});
 }
 
 //===----------------------------------------------------------------------===//

@@ -37,6 +37,11 @@ def main(prog_path, out_path):
         k = [nx.kahan_update(a, b, d, mode) for a, b, d in zip(w, c, u)]
         expected.append((name + " w", [p[0] for p in k]))
         expected.append((name + " c", [p[1] for p in k]))
+    # split_update with lo = the bits of c, u bf16 and then u = x (f32).
+    for name, us, is_f32 in (("split", u, False), ("split f32", xs, True)):
+        sp = [nx.split_update(a, b, d, is_f32) for a, b, d in zip(w, c, us)]
+        expected.append((name + " hi", [p[0] for p in sp]))
+        expected.append((name + " lo", [p[1] for p in sp]))
     if len(rows) != len(expected):
         print(f"FAIL: expected {len(expected)} printed rows, got {len(rows)}")
         return 1

@@ -44,6 +44,12 @@ func.func @print_bf16(%t: {T}bf16>) {{
   return
 }}
 
+func.func @print_i16(%i: {T}i16>) {{
+  %w = arith.extui %i : {T}i16> to {T}i32>
+  call @print_i32(%w) : ({T}i32>) -> ()
+  return
+}}
+
 func.func @print_i32(%t: {T}i32>) {{
   %m = bufferization.to_buffer %t : {T}i32> to memref<{n}xi32>
   %u = memref.cast %m : memref<{n}xi32> to memref<*xi32>
@@ -86,6 +92,12 @@ func.func @main() {{
   %kf:2 = lowp.kahan_update nearest_even_ftz %w, %c, %u : {T}bf16>
   call @print_bf16(%kf#0) : ({T}bf16>) -> ()
   call @print_bf16(%kf#1) : ({T}bf16>) -> ()
+  %s:2 = lowp.split_update %w, %cb, %u : {T}bf16>, {T}i16>, {T}bf16>
+  call @print_bf16(%s#0) : ({T}bf16>) -> ()
+  call @print_i16(%s#1) : ({T}i16>) -> ()
+  %sf:2 = lowp.split_update %w, %cb, %x : {T}bf16>, {T}i16>, {T}f32>
+  call @print_bf16(%sf#0) : ({T}bf16>) -> ()
+  call @print_i16(%sf#1) : ({T}i16>) -> ()
   return
 }}
 // INPUTS x={xs!r}

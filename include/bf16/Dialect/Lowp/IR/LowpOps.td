@@ -35,6 +35,8 @@ def Lowp_Dialect : Dialect {
     * `lowp.sr_add`: `w + u` rounded stochastically;
     * `lowp.kahan_update`: a Kahan-compensated weight update that no rewrite
       can reassociate away;
+    * `lowp.split_update`: an exact FP32 update of a 16+16 split master
+      weight (BF16 upper half plus a 16-bit lower half);
     * `lowp.random_bits`: Philox4x32-10 bits keyed by (seed, stream, step,
       element index).
 
@@ -87,6 +89,7 @@ class Lowp_ScalarVectorOrRankedTensorOf<list<Type> allowed> :
 
 def Lowp_FloatLike : Lowp_ScalarVectorOrRankedTensorOf<[AnyFloat]>;
 def Lowp_BitsLike : Lowp_ScalarVectorOrRankedTensorOf<[I32]>;
+def Lowp_LowHalfLike : Lowp_ScalarVectorOrRankedTensorOf<[I16]>;
 
 //===----------------------------------------------------------------------===//
 // Ops
@@ -212,6 +215,43 @@ def Lowp_KahanUpdateOp : Lowp_Op<"kahan_update", [Pure, ElementwiseMappable,
   let results = (outs Lowp_FloatLike:$new_w, Lowp_FloatLike:$new_c);
   let assemblyFormat = [{
     `` $mode $w `,` $c `,` $u attr-dict `:` type($w)
+  }];
+  let hasVerifier = 1;
+}
+
+def Lowp_SplitUpdateOp : Lowp_Op<"split_update", [Pure, ElementwiseMappable,
+    AllTypesMatch<["hi", "new_hi"]>, AllTypesMatch<["lo", "new_lo"]>]> {
+  let summary = "FP32 update of a 16+16 split master weight";
+  let description = [{
+    `$hi` (the narrow weight that the forward and backward passes read) and
+    `$lo` (the lower 16 bits of the FP32 master, as an `i16`) together hold
+    an FP32 master weight exactly (IPEX "split SGD", NUMERICS.md section 5):
+
+    ```
+    m   = f32((bits(hi) << 16) | lo)   // exact reconstruction
+    s   = fl32(m + u)                  // one IEEE FP32 addition (RNE)
+    hi' = upper 16 bits of s           // truncation: hi':lo' == s exactly
+    lo' = lower 16 bits of s
+    ```
+
+    `$u` is the narrow type or f32, with the same shape. A NaN `s` gets a
+    quiet-NaN `hi'` (like `toward_zero` rounding) so that the narrow half
+    never turns a NaN into an infinity. The update is therefore exactly an
+    FP32 master-weight update at 4 bytes per parameter. The op is never
+    folded.
+
+    Example:
+
+    ```mlir
+    %hi1, %lo1 = lowp.split_update %hi, %lo, %u
+        : tensor<256xbf16>, tensor<256xi16>, tensor<256xbf16>
+    ```
+  }];
+  let arguments = (ins Lowp_FloatLike:$hi, Lowp_LowHalfLike:$lo,
+                       Lowp_FloatLike:$u);
+  let results = (outs Lowp_FloatLike:$new_hi, Lowp_LowHalfLike:$new_lo);
+  let assemblyFormat = [{
+    $hi `,` $lo `,` $u attr-dict `:` type($hi) `,` type($lo) `,` type($u)
   }];
   let hasVerifier = 1;
 }
