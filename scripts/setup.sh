@@ -10,6 +10,8 @@ PACKAGES=(
   cmake ninja-build g++ make
   # tests: GoogleTest, lit runs on Debian's python3
   libgtest-dev python3
+  # tests: the PyTorch FP32 oracle of the training-step examples
+  python3-numpy python3-torch
 )
 
 missing=()

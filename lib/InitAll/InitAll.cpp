@@ -8,6 +8,7 @@
 #include "bf16/Conversion/Passes.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "bf16/Pipelines/Pipelines.h"
+#include "bf16/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -17,5 +18,6 @@ void mlir::bf16::registerDialects(DialectRegistry &registry) {
 
 void mlir::bf16::registerPasses() {
   registerBF16ConversionPasses();
+  registerBF16TransformsPasses();
   registerPipelines();
 }

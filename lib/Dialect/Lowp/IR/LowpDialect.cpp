@@ -8,6 +8,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -45,4 +46,73 @@ bool mlir::lowp::isSupportedNarrowType(Type t) { return t.isBF16(); }
 bool mlir::lowp::isSupportedWideType(Type t) { return t.isF32(); }
 StringRef mlir::lowp::supportedNarrowTypesDescription() {
   return "bf16 (f16 and f8 formats are planned but not supported yet)";
+}
+
+//===----------------------------------------------------------------------===//
+// Trained-state ABI attributes
+//===----------------------------------------------------------------------===//
+
+/// Checks the attributes shared by arguments and results. `count` is the
+/// number of arguments of the function (for index checks).
+static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
+                                     unsigned numArgs, StringRef where) {
+  StringRef name = attr.getName().getValue();
+  auto emit = [&]() {
+    return op->emitOpError() << where << " attribute '" << name << "' ";
+  };
+  if (name == kStateAttrName) {
+    auto s = dyn_cast<StringAttr>(attr.getValue());
+    if (!s || !llvm::is_contained(
+                  {StringRef("compensation"), StringRef("low_half"),
+                   StringRef("rng_step")},
+                  s.getValue()))
+      return emit() << "must be \"compensation\", \"low_half\" or "
+                       "\"rng_step\"";
+    return success();
+  }
+  if (name == kStateOfAttrName || name == kTiedToAttrName) {
+    auto i = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!i || !i.getType().isInteger())
+      return emit() << "must be an integer argument index";
+    if (i.getValue().isNegative() || i.getValue().uge(numArgs))
+      return emit() << "names argument " << i
+                    << " but the function has " << numArgs << " argument(s)";
+    return success();
+  }
+  return op->emitOpError() << "unknown lowp " << where << " attribute '"
+                           << name << "'";
+}
+
+static unsigned numFunctionArgs(Operation *op) {
+  if (auto f = dyn_cast<FunctionOpInterface>(op))
+    return f.getNumArguments();
+  return 0;
+}
+
+LogicalResult LowpDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                    unsigned, NamedAttribute attr) {
+  if (attr.getName().getValue() == kRoleAttrName) {
+    auto s = dyn_cast<StringAttr>(attr.getValue());
+    if (!s || !llvm::is_contained({StringRef("param"),
+                                   StringRef("optimizer_state"),
+                                   StringRef("input")},
+                                  s.getValue()))
+      return op->emitOpError()
+             << "argument attribute '" << kRoleAttrName
+             << "' must be \"param\", \"optimizer_state\" or \"input\"";
+    return success();
+  }
+  if (attr.getName().getValue() == kTiedToAttrName)
+    return op->emitOpError() << "'" << kTiedToAttrName
+                             << "' belongs on a result, not an argument";
+  return verifyStateAttr(op, attr, numFunctionArgs(op), "argument");
+}
+
+LogicalResult LowpDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                       unsigned,
+                                                       NamedAttribute attr) {
+  if (attr.getName().getValue() == kRoleAttrName)
+    return op->emitOpError() << "'" << kRoleAttrName
+                             << "' belongs on an argument, not a result";
+  return verifyStateAttr(op, attr, numFunctionArgs(op), "result");
 }

@@ -37,6 +37,17 @@ bool isSupportedWideType(Type elementType);
 /// A human-readable list of the supported narrow formats, for diagnostics.
 StringRef supportedNarrowTypesDescription();
 
+/// Names of the trained-state ABI attributes (docs/TrainingABI.md). The
+/// dialect verifies them on function arguments and results.
+/// Argument: "param" | "optimizer_state" | "input".
+inline constexpr llvm::StringLiteral kRoleAttrName = "lowp.role";
+/// Result: index of the argument whose new value the result is.
+inline constexpr llvm::StringLiteral kTiedToAttrName = "lowp.tied_to";
+/// Added argument/result: "compensation" | "low_half" | "rng_step".
+inline constexpr llvm::StringLiteral kStateAttrName = "lowp.state";
+/// Added argument/result: the argument the added state belongs to.
+inline constexpr llvm::StringLiteral kStateOfAttrName = "lowp.state_of";
+
 } // namespace lowp
 } // namespace mlir
 

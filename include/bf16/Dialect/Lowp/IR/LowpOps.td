@@ -50,6 +50,10 @@ def Lowp_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
+  // The trained-state ABI attributes (lowp.role, lowp.tied_to, lowp.state,
+  // lowp.state_of) on function arguments and results.
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
