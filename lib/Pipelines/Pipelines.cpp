@@ -6,6 +6,9 @@
 
 #include "bf16/Pipelines/Pipelines.h"
 #include "bf16/Conversion/Passes.h"
+#include "bf16/Transforms/Passes.h"
+
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -58,6 +61,40 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+LogicalResult mlir::bf16::buildTrainPipeline(
+    OpPassManager &pm, const TrainOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  if (options.input != "linalg" && options.input != "tosa")
+    return errorHandler("bf16-train: invalid input='" + options.input +
+                        "'; expected linalg or tosa");
+  if (options.masterWeights && options.rounding != "nearest")
+    return errorHandler(
+        "bf16-train: master-weights keeps FP32 master weights and updates "
+        "them in FP32, so it needs rounding=nearest (got rounding=" +
+        options.rounding + ")");
+  if (options.input == "tosa") {
+    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions());
+    pm.addPass(createCanonicalizerPass());
+  }
+  pm.addPass(createDetectTrainedState(
+      DetectTrainedStateOptions{options.remarks}));
+  DemoteToNarrowOptions demote;
+  demote.accumulate = options.accumulate;
+  demote.roundingSemantics = options.roundingSemantics;
+  demote.keepF32.assign(options.keepF32.begin(), options.keepF32.end());
+  demote.masterWeights = options.masterWeights;
+  pm.addPass(createDemoteToNarrow(demote));
+  RewriteUpdatesOptions rewrite;
+  rewrite.rounding = options.rounding;
+  rewrite.seed = options.seed;
+  rewrite.applyTo = options.applyTo;
+  rewrite.state = options.state;
+  pm.addPass(createRewriteUpdates(rewrite));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  return success();
+}
+
 /// Registers a module-level pipeline. Unlike PassPipelineRegistration, the
 /// registration rejects a nested anchor (e.g. `func.func(<pipeline>)`) with a
 /// diagnostic: adding module passes to a function pass manager would
@@ -65,7 +102,9 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
 template <typename Options>
 static void registerModulePipeline(
     StringRef arg, StringRef description,
-    void (*builder)(OpPassManager &, const Options &)) {
+    std::function<LogicalResult(OpPassManager &, const Options &,
+                                function_ref<LogicalResult(const Twine &)>)>
+        builder) {
   std::string name = arg.str();
   registerPassPipeline(
       arg, description,
@@ -79,8 +118,7 @@ static void registerModulePipeline(
         Options options;
         if (failed(options.parseFromString(optionsStr)))
           return failure();
-        builder(pm, options);
-        return success();
+        return builder(pm, options, errorHandler);
       },
       [](function_ref<void(const detail::PassOptions &)> optHandler) {
         optHandler(Options());
@@ -92,5 +130,14 @@ void mlir::bf16::registerPipelines() {
       "lowp-emulated-to-llvm",
       "Portable lowering of lowp + tensor/linalg IR to the LLVM dialect "
       "(no AVX512-BF16 instructions)",
-      buildEmulatedToLLVMPipeline);
+      [](OpPassManager &pm, const EmulatedToLLVMOptions &options,
+         function_ref<LogicalResult(const Twine &)>) {
+        buildEmulatedToLLVMPipeline(pm, options);
+        return success();
+      });
+  registerModulePipeline<TrainOptions>(
+      "bf16-train",
+      "Rewrite FP32 training steps into BF16-only IR with protected weight "
+      "updates (detect trained state, demote, rewrite updates, cleanup)",
+      buildTrainPipeline);
 }

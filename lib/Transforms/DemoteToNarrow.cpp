@@ -89,11 +89,20 @@ bool hasRoundingArithmetic(linalg::LinalgOp op) {
   return rounds;
 }
 
+/// Elementwise in the update-chain sense: arith/math on tensors, or an
+/// all-parallel linalg op whose outputs and non-broadcast inputs use
+/// identity maps (a transpose is not part of an update chain).
 bool isElementwise(Operation *op) {
   if (OpTrait::hasElementwiseMappableTraits(op))
     return true;
   auto l = dyn_cast<linalg::LinalgOp>(op);
-  return l && l.getNumReductionLoops() == 0;
+  if (!l || l.getNumReductionLoops() != 0)
+    return false;
+  return llvm::all_of(l->getOpOperands(), [&](OpOperand &operand) {
+    AffineMap map = l.getMatchingIndexingMap(&operand);
+    return map.isIdentity() ||
+           (l.isDpsInput(&operand) && map.getNumResults() < map.getNumDims());
+  });
 }
 
 /// Values read by `op`: operands plus values captured by its regions.
@@ -118,6 +127,11 @@ llvm::DenseSet<Operation *> backwardSlice(Block &body, ArrayRef<Value> roots) {
   }
   return slice;
 }
+
+/// Makes the uses of `oldValue` inside `op`'s regions read `narrowValue`
+/// widened to `wideType` (once per region, or per element for gathers).
+void widenCapturedUses(Operation *op, Value oldValue, Value narrowValue,
+                       Type wideType);
 
 /// Records where a special op reads values from outside, with their types
 /// before mutation, so that changed ones can be widened back.
@@ -187,8 +201,8 @@ private:
   void collectMasterWeightChains();
   void classify();
   void mutate();
-  void fixAccumulator(linalg::LinalgOp op);
-  void fixFusedGeneric(linalg::GenericOp op);
+  void fixAccumulatorInitsAndResults(linalg::LinalgOp op);
+  void narrowFusedResults(linalg::GenericOp op);
   void fixBoundary(const Boundary &b);
   void narrowResultsForUsers(Operation *op, bool skipKeptUsers);
   void fixKeptArguments();
@@ -419,20 +433,45 @@ void Demoter::fixBoundary(const Boundary &b) {
     else
       operand.set(castFloat(builder, op->getLoc(), operand.get(), type));
   }
-  // Captured values that became narrow: widen them at the region entry.
-  for (auto [value, type] : b.captured) {
-    if (value.getType() == type)
+  // Captured values that became narrow: widen them where they are read.
+  for (auto [value, type] : b.captured)
+    if (value.getType() != type)
+      widenCapturedUses(op, value, value, type);
+}
+
+void widenCapturedUses(Operation *op, Value oldValue, Value narrowValue,
+                       Type wideType) {
+  llvm::DenseMap<Region *, Value> widened;
+  for (OpOperand &use : llvm::make_early_inc_range(oldValue.getUses())) {
+    Operation *user = use.getOwner();
+    if (!op->isProperAncestor(user) ||
+        llvm::any_of(widened, [&](auto &entry) {
+          return entry.second.getDefiningOp() == user;
+        }))
       continue;
-    for (Region &region : op->getRegions()) {
-      if (region.empty())
-        continue;
-      OpBuilder rb = OpBuilder::atBlockBegin(&region.front());
-      Value wide = castFloat(rb, op->getLoc(), value, type);
-      value.replaceUsesWithIf(wide, [&](OpOperand &use) {
-        return use.getOwner() != wide.getDefiningOp() &&
-               region.isAncestor(use.getOwner()->getParentRegion());
-      });
+    // A gather from a captured tensor reads one narrow element and widens
+    // that scalar (never the whole tensor per iteration).
+    if (auto extract = dyn_cast<tensor::ExtractOp>(user);
+        extract && use.getOperandNumber() == 0) {
+      use.set(narrowValue);
+      Type wideElt = extract.getType();
+      extract.getResult().setType(getElementTypeOrSelf(narrowValue.getType()));
+      OpBuilder b(extract->getContext());
+      b.setInsertionPointAfter(extract);
+      Value ext = castFloat(b, extract.getLoc(), extract.getResult(), wideElt);
+      extract.getResult().replaceAllUsesExcept(ext, ext.getDefiningOp());
+      continue;
     }
+    Region *region = nullptr;
+    for (Region &r : op->getRegions())
+      if (r.isAncestor(user->getParentRegion()))
+        region = &r;
+    Value &wide = widened[region];
+    if (!wide) {
+      OpBuilder rb = OpBuilder::atBlockBegin(&region->front());
+      wide = castFloat(rb, op->getLoc(), narrowValue, wideType);
+    }
+    use.set(wide);
   }
 }
 
@@ -461,24 +500,36 @@ void Demoter::narrowResultsForUsers(Operation *op, bool skipKeptUsers) {
   }
 }
 
-void Demoter::fixAccumulator(linalg::LinalgOp op) {
-  Block *body = op.getBlock();
-  OpBuilder bodyBuilder = OpBuilder::atBlockBegin(body);
-  OpBuilder builder(op);
+/// Gives `op`'s body block arguments the (now narrow) type of their operand
+/// and widens them exactly at the body entry, so the body keeps computing in
+/// f32. Inits are skipped when `inputsOnly`.
+static void widenBodyArguments(linalg::LinalgOp op, bool inputsOnly) {
+  OpBuilder bodyBuilder = OpBuilder::atBlockBegin(op.getBlock());
   for (OpOperand &operand : op->getOpOperands()) {
+    if (inputsOnly && !op.isDpsInput(&operand))
+      continue;
     BlockArgument arg = op.getMatchingBlockArgument(&operand);
     Type operandElt = getElementTypeOrSelf(operand.get().getType());
     if (!arg || operandElt == arg.getType() || !isa<FloatType>(operandElt))
       continue;
-    if (op.isDpsInput(&operand)) {
-      // Widen exactly inside the body.
-      Type wide = arg.getType();
-      arg.setType(operandElt);
-      auto ext = arith::ExtFOp::create(bodyBuilder, op.getLoc(), wide, arg);
-      arg.replaceAllUsesExcept(ext, ext);
+    Type wide = arg.getType();
+    arg.setType(operandElt);
+    if (arg.use_empty())
       continue;
-    }
-    // An init: build an f32 accumulator.
+    auto ext = arith::ExtFOp::create(bodyBuilder, op.getLoc(), wide, arg);
+    arg.replaceAllUsesExcept(ext, ext);
+  }
+}
+
+void Demoter::fixAccumulatorInitsAndResults(linalg::LinalgOp op) {
+  OpBuilder builder(op);
+  for (OpOperand &operand : op.getDpsInitsMutable()) {
+    BlockArgument arg = op.getMatchingBlockArgument(&operand);
+    Type operandElt = getElementTypeOrSelf(operand.get().getType());
+    if (operandElt == arg.getType() || !isa<FloatType>(operandElt))
+      continue;
+    // Build an f32 accumulator: a wide fill of the same value, or a
+    // widening of the narrow init.
     Type wideTensor = op.getTiedOpResult(&operand).getType();
     Value init = operand.get();
     if (auto fill = init.getDefiningOp<linalg::FillOp>();
@@ -501,23 +552,9 @@ void Demoter::fixAccumulator(linalg::LinalgOp op) {
   narrowResultsForUsers(op, /*skipKeptUsers=*/false);
 }
 
-void Demoter::fixFusedGeneric(linalg::GenericOp op) {
-  Block *body = op.getBlock();
-  OpBuilder bodyBuilder = OpBuilder::atBlockBegin(body);
-  for (OpOperand &operand : op->getOpOperands()) {
-    BlockArgument arg = op.getMatchingBlockArgument(&operand);
-    Type operandElt = getElementTypeOrSelf(operand.get().getType());
-    if (!arg || operandElt == arg.getType() || !isa<FloatType>(operandElt))
-      continue;
-    Type wide = arg.getType();
-    arg.setType(operandElt);
-    if (arg.use_empty())
-      continue;
-    auto ext = arith::ExtFOp::create(bodyBuilder, op.getLoc(), wide, arg);
-    arg.replaceAllUsesExcept(ext, ext);
-  }
-  // Results become narrow; the yield rounds once.
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+void Demoter::narrowFusedResults(linalg::GenericOp op) {
+  // Results become narrow; the yield rounds once per value.
+  auto yield = cast<linalg::YieldOp>(op.getBlock()->getTerminator());
   OpBuilder yieldBuilder(yield);
   for (OpResult result : op->getResults()) {
     Type narrowType = convert(result.getType());
@@ -527,23 +564,35 @@ void Demoter::fixFusedGeneric(linalg::GenericOp op) {
     yielded.set(castFloat(yieldBuilder, op.getLoc(), yielded.get(), narrowElt));
   }
 }
+
 void Demoter::fixKeptArguments() {
   for (auto [arg, type] : keptArgs) {
     auto func = cast<func::FuncOp>(
         cast<BlockArgument>(arg).getOwner()->getParentOp());
     OpBuilder builder = OpBuilder::atBlockBegin(&func.getBody().front());
     Type narrowType = convert(arg.getType());
-    Value copy;
+    // The bf16 copy of the FP32 master that feeds the compute.
+    Value copy = castFloat(builder, arg.getLoc(), arg, narrowType);
+    llvm::SetVector<Operation *> f32Bodies;
     for (OpOperand &use : llvm::make_early_inc_range(arg.getUses())) {
       Operation *user = use.getOwner();
       if (isKeptUser(user) || isa<func::ReturnOp>(user) ||
-          (copy && user == copy.getDefiningOp()))
+          user == copy.getDefiningOp())
         continue;
-      // The bf16 copy of the FP32 master that feeds the compute.
-      if (!copy)
-        copy = castFloat(builder, arg.getLoc(), arg, narrowType);
-      use.set(copy);
+      // Bodies that compute in f32 read the copy widened (below).
+      Operation *f32Body = nullptr;
+      for (Operation *p = user->getParentOp(); p; p = p->getParentOp())
+        if (accumulators.contains(p) || fusedGenerics.contains(p))
+          f32Body = p;
+      if (f32Body)
+        f32Bodies.insert(f32Body);
+      else
+        use.set(copy);
     }
+    for (Operation *body : f32Bodies)
+      widenCapturedUses(body, arg, copy, type);
+    if (copy.use_empty())
+      copy.getDefiningOp()->erase();
   }
 }
 
@@ -612,16 +661,22 @@ LogicalResult Demoter::run(ArrayRef<OperationName> keepNames) {
   classify();
   mutate();
   fixKeptArguments();
-  // Accumulators round their result once for every user (kept ones widen it
-  // back below), so an FP32 update never reads an unrounded accumulator.
-  for (Operation *op : accumulators)
-    fixAccumulator(cast<linalg::LinalgOp>(op));
+  // First every producer gets its final type: fused generics and
+  // accumulators round their results (for every user; kept users widen them
+  // back below, so an FP32 update never reads an unrounded accumulator).
   for (Operation *op : fusedGenerics)
-    fixFusedGeneric(cast<linalg::GenericOp>(op));
-  for (const Boundary &b : boundaries)
-    fixBoundary(b);
+    narrowFusedResults(cast<linalg::GenericOp>(op));
+  for (Operation *op : accumulators)
+    fixAccumulatorInitsAndResults(cast<linalg::LinalgOp>(op));
   for (Operation *op : kept)
     narrowResultsForUsers(op, /*skipKeptUsers=*/true);
+  // Then the bodies that compute in f32 widen their narrow arguments.
+  for (Operation *op : accumulators)
+    widenBodyArguments(cast<linalg::LinalgOp>(op), /*inputsOnly=*/true);
+  for (Operation *op : fusedGenerics)
+    widenBodyArguments(cast<linalg::LinalgOp>(op), /*inputsOnly=*/false);
+  for (const Boundary &b : boundaries)
+    fixBoundary(b);
   removeIdentityCasts();
   updateFunctionTypes();
   reconcileCalls();

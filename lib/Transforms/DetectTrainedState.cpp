@@ -177,7 +177,7 @@ struct DetectTrainedStatePass
         InFlightDiagnostic remark =
             emitRemark(func.getArgument(a).getLoc())
             << "trained state: argument #" << a << " of @" << func.getName()
-            << " is a " << (role == kRoleParam ? "parameter" : "optimizer state")
+            << " is " << (role == kRoleParam ? "a parameter" : "optimizer state")
             << ", updated by result #" << k;
         if (Operation *update = updateOpOf[k]) {
           remark << " through '" << update->getName() << "'";

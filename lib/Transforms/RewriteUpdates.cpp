@@ -88,6 +88,8 @@ struct RewriteUpdatesPass
 
   Mode mode = Mode::Nearest;
   Type narrow;
+  /// The items of the function being rewritten.
+  SmallVectorImpl<Item> *items = nullptr;
 
   void runOnOperation() override;
   LogicalResult rewriteFunction(func::FuncOp func, ArrayRef<unsigned> args,
@@ -286,6 +288,7 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
   }
 
   // 2. The updates.
+  this->items = &items;
   for (Item &item : items)
     if (failed(rewriteItem(func, item, step)))
       return failure();
@@ -520,6 +523,12 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
   if (newState)
     yield->insertOperands(yield->getNumOperands(), newState);
   eraseIfDead(oldYielded);
+  // State of earlier items that this generic already produced moves to the
+  // new generic (same result numbers).
+  for (Item &other : *items)
+    if (other.newState && other.newState.getDefiningOp() == generic)
+      other.newState =
+          newGeneric->getResult(cast<OpResult>(other.newState).getResultNumber());
   rewriter.replaceOp(generic, newGeneric.getResults().take_front(
                                   generic->getNumResults()));
   if (mode != Mode::Stochastic)

@@ -56,7 +56,8 @@ struct VerifyNarrowPass
     // Inside a linalg body: allowed when the linalg op is.
     if (auto parent = op->getParentOfType<linalg::LinalgOp>())
       return allowed(parent);
-    if (isa<tensor::EmptyOp, linalg::FillOp, arith::ExtFOp>(op))
+    if (isa<tensor::EmptyOp, linalg::FillOp, arith::ExtFOp,
+            arith::ConstantOp>(op))
       return op->getNumResults() == 1 &&
              feedsOnlyAccumulatorInits(op->getResult(0));
     if (auto trunc = dyn_cast<arith::TruncFOp>(op))
@@ -85,6 +86,15 @@ struct VerifyNarrowPass
         scan(f.getResultTypes());
       }
       if (!wide || allowed(op) || (allowF32InBodies && inLinalgBody(op)))
+        return;
+      // A constant (hoisted and shared by canonicalization/CSE) whose every
+      // user is allowed to read f32.
+      if (isa<arith::ConstantOp>(op) && !op->use_empty() &&
+          llvm::all_of(op->getUsers(), [&](Operation *u) {
+            return (allowF32InBodies && inLinalgBody(u)) ||
+                   (allowAccumulators && isa<linalg::FillOp>(u) &&
+                    feedsOnlyAccumulatorInits(u->getResult(0)));
+          }))
         return;
       // Block arguments of linalg bodies are checked through their ops.
       op->emitError() << "'" << op->getName() << "' still uses " << *wide

@@ -33,6 +33,57 @@ struct EmulatedToLLVMOptions
 void buildEmulatedToLLVMPipeline(OpPassManager &pm,
                                  const EmulatedToLLVMOptions &options);
 
+/// Options of the `bf16-train` pipeline (see docs/Passes/TransformPasses.md
+/// for each pass option it forwards).
+struct TrainOptions : public PassPipelineOptions<TrainOptions> {
+  PassOptions::Option<std::string> input{
+      *this, "input",
+      llvm::cl::desc("Input form: linalg (func/linalg/tensor/arith/math) or "
+                     "tosa (runs upstream tosa-to-linalg first)"),
+      llvm::cl::init("linalg")};
+  PassOptions::Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Weight-update rounding: nearest | stochastic | kahan | "
+                     "split"),
+      llvm::cl::init("nearest")};
+  PassOptions::Option<uint64_t> seed{
+      *this, "seed", llvm::cl::desc("Seed of the stochastic-rounding RNG"),
+      llvm::cl::init(0)};
+  PassOptions::Option<std::string> applyTo{
+      *this, "apply-to",
+      llvm::cl::desc("Which updates to protect: params | all-state"),
+      llvm::cl::init("params")};
+  PassOptions::Option<std::string> state{
+      *this, "state",
+      llvm::cl::desc("Where added state lives: arguments | globals"),
+      llvm::cl::init("arguments")};
+  PassOptions::Option<std::string> accumulate{
+      *this, "accumulate",
+      llvm::cl::desc("Contraction/reduction accumulator: f32 | bf16"),
+      llvm::cl::init("f32")};
+  PassOptions::Option<std::string> roundingSemantics{
+      *this, "rounding-semantics",
+      llvm::cl::desc("per-op | fused"), llvm::cl::init("per-op")};
+  PassOptions::ListOption<std::string> keepF32{
+      *this, "keep-f32", llvm::cl::desc("Op names that stay f32")};
+  PassOptions::Option<bool> masterWeights{
+      *this, "master-weights",
+      llvm::cl::desc("Mixed-precision baseline: f32 trained state and update, "
+                     "bf16 compute (needs rounding=nearest)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> remarks{
+      *this, "remarks",
+      llvm::cl::desc("Emit a remark per detected trained state"),
+      llvm::cl::init(false)};
+};
+
+/// Builds `bf16-train`: [tosa-to-linalg] -> bf16-detect-trained-state ->
+/// bf16-demote -> bf16-rewrite-updates -> canonicalize -> cse. Fails (with
+/// `errorHandler`) on inconsistent options.
+LogicalResult
+buildTrainPipeline(OpPassManager &pm, const TrainOptions &options,
+                   function_ref<LogicalResult(const Twine &)> errorHandler);
+
 /// Registers every pipeline of this file with the global registry.
 void registerPipelines();
 
