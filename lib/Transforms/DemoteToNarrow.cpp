@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -218,6 +219,7 @@ private:
   AttrTypeReplacer replacer;
 
   llvm::DenseSet<Operation *> keepF32Ops;   // from keep-f32
+  llvm::DenseSet<OperationName> reportedTosa;
   llvm::DenseSet<Operation *> kept;         // keep-f32 + master chains
   llvm::DenseSet<Operation *> skipped;      // already-demoted groups
   llvm::SetVector<Operation *> accumulators;
@@ -278,6 +280,16 @@ LogicalResult Demoter::precheck(ArrayRef<OperationName> keepNames) {
       return WalkResult::skip();
     }
     bool reinterprets = isa<arith::BitcastOp, tensor::BitcastOp>(op);
+    if (isa_and_nonnull<tosa::TosaDialect>(op->getDialect())) {
+      // One error per op kind: TOSA needs converting first.
+      if (reportedTosa.insert(op->getName()).second)
+        op->emitError() << "'" << op->getName()
+                        << "' is TOSA: convert TOSA to linalg first "
+                           "(bf16-train input=tosa, or upstream "
+                           "tosa-to-linalg)";
+      ok = false;
+      return WalkResult::skip();
+    }
     if (!isSupportedDialect(op) || reinterprets) {
       op->emitError() << "'" << op->getName() << "' "
                       << (reinterprets ? "reinterprets f32 bits"
@@ -359,7 +371,15 @@ void Demoter::classify() {
     if (kept.contains(op))
       return WalkResult::skip();
     auto l = dyn_cast<linalg::LinalgOp>(op);
-    if (!l || !l.hasPureTensorSemantics() || !opUsesF32(op))
+    if (!l || !l.hasPureTensorSemantics())
+      return WalkResult::advance();
+    // Fused mode: every all-parallel generic is a rounding unit, also one
+    // that an earlier run already demoted (idempotence).
+    if (fused && isa<linalg::GenericOp>(op) && l.getNumReductionLoops() == 0) {
+      fusedGenerics.insert(op);
+      return WalkResult::skip();
+    }
+    if (!opUsesF32(op))
       return WalkResult::advance();
     if (l.getNumReductionLoops() > 0) {
       if (!accumulateF32 || !hasRoundingArithmetic(l))
@@ -374,17 +394,20 @@ void Demoter::classify() {
           if (Operation *def = init.get().getDefiningOp();
               def && isa<linalg::FillOp, tensor::EmptyOp, arith::ExtFOp>(def)) {
             skipped.insert(def);
-            if (auto fill = dyn_cast<linalg::FillOp>(def))
+            if (auto fill = dyn_cast<linalg::FillOp>(def)) {
               if (Operation *e = fill.getOutputs()[0].getDefiningOp())
                 skipped.insert(e);
+              // The widened fill value (an extf, or the f32 constant that
+              // canonicalization folded it into).
+              Value v = fill.getInputs()[0];
+              if (Operation *c = v.getDefiningOp();
+                  c && isa<arith::ExtFOp, arith::ConstantOp>(c))
+                skipped.insert(c);
+            }
           }
         return WalkResult::skip();
       }
       accumulators.insert(op);
-      return WalkResult::skip();
-    }
-    if (fused && isa<linalg::GenericOp>(op)) {
-      fusedGenerics.insert(op);
       return WalkResult::skip();
     }
     return WalkResult::advance();
@@ -692,8 +715,22 @@ LogicalResult Demoter::run(ArrayRef<OperationName> keepNames) {
 /// unit.
 LogicalResult fuseElementwise(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
+  // Elementwise tensor ops become generics, except the extf/truncf casts of
+  // an accumulator group (so that a second run is a no-op).
+  SmallVector<Operation *> elementwise;
+  module.walk([&](Operation *op) {
+    if (OpTrait::hasElementwiseMappableTraits(op) &&
+        !isa<arith::ExtFOp, arith::TruncFOp>(op) &&
+        llvm::any_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>))
+      elementwise.push_back(op);
+  });
+  RewritePatternSet toLinalg(ctx);
+  linalg::populateElementwiseToLinalgConversionPatterns(toLinalg);
+  GreedyRewriteConfig strict;
+  strict.setStrictness(GreedyRewriteStrictness::ExistingOps);
+  if (failed(applyOpPatternsGreedily(elementwise, std::move(toLinalg), strict)))
+    return failure();
   RewritePatternSet patterns(ctx);
-  linalg::populateElementwiseToLinalgConversionPatterns(patterns);
   linalg::populateElementwiseOpsFusionPatterns(
       patterns, [](OpOperand *fused) {
         Operation *producer = fused->get().getDefiningOp();
