@@ -82,6 +82,15 @@ linalg::GenericOp toGeneric(RewriterBase &rewriter, Operation *op) {
   return generic;
 }
 
+/// Stores `value` into the global `sym` (wrapping a scalar in a 0-d tensor).
+static void storeGlobal(OpBuilder &b, Location loc, FlatSymbolRefAttr sym,
+                        Value value) {
+  if (!isa<ShapedType>(value.getType()))
+    value = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({}, value.getType()), ValueRange{value});
+  ml_program::GlobalStoreOp::create(b, loc, sym, value);
+}
+
 struct RewriteUpdatesPass
     : public mlir::bf16::impl::RewriteUpdatesBase<RewriteUpdatesPass> {
   using Base::Base;
@@ -272,12 +281,7 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
       item.state = func.getArgument(*idx);
     }
   } else if (globals) {
-    Value loaded;
-    std::tie(stepGlobal, loaded) =
-        createGlobalState(func, "rng_step", RankedTensorType::get({}, i64));
-    OpBuilder ob(func.getContext());
-    ob.setInsertionPointAfterValue(loaded);
-    step = tensor::ExtractOp::create(ob, func.getLoc(), loaded, ValueRange{});
+    std::tie(stepGlobal, step) = createGlobalState(func, "rng_step", i64);
   } else {
     FailureOr<unsigned> idx =
         addArgument(i64, attrs("rng_step", std::nullopt), func.getLoc());
@@ -304,12 +308,9 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
   if (globals) {
     for (Item &item : items)
       if (item.global)
-        ml_program::GlobalStoreOp::create(ob, loc, item.global, item.newState);
+        storeGlobal(ob, loc, item.global, item.newState);
     if (stepGlobal)
-      ml_program::GlobalStoreOp::create(
-          ob, loc, stepGlobal,
-          tensor::FromElementsOp::create(ob, loc, RankedTensorType::get({}, i64),
-                                         ValueRange{nextStep}));
+      storeGlobal(ob, loc, stepGlobal, nextStep);
     return success();
   }
   auto addResult = [&](Value value, SmallVector<NamedAttribute> list,
@@ -338,7 +339,10 @@ RewriteUpdatesPass::createGlobalState(func::FuncOp func, StringRef suffix,
   auto module = func->getParentOfType<ModuleOp>();
   OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
   Builder b(func.getContext());
-  auto shaped = cast<ShapedType>(type);
+  // Scalars live in 0-d tensor globals.
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    shaped = RankedTensorType::get({}, type);
   Type elt = shaped.getElementType();
   Attribute zero =
       isa<FloatType>(elt)
@@ -346,14 +350,17 @@ RewriteUpdatesPass::createGlobalState(func::FuncOp func, StringRef suffix,
           : DenseElementsAttr::get(shaped, IntegerAttr::get(elt, 0));
   std::string name = (func.getName() + "_lowp_" + suffix).str();
   auto global = ml_program::GlobalOp::create(
-      mb, func.getLoc(), b.getStringAttr(name), TypeAttr::get(type),
+      mb, func.getLoc(), b.getStringAttr(name), TypeAttr::get(shaped),
       b.getUnitAttr(), zero, b.getStringAttr("private"));
   // Re-inserting renames the global if the name is taken.
   global->remove();
   SymbolTable(module).insert(global, module.getBody()->begin());
   auto sym = FlatSymbolRefAttr::get(global.getSymNameAttr());
   OpBuilder fb = OpBuilder::atBlockBegin(&func.getBody().front());
-  Value loaded = ml_program::GlobalLoadOp::create(fb, func.getLoc(), type, sym);
+  Value loaded =
+      ml_program::GlobalLoadOp::create(fb, func.getLoc(), shaped, sym);
+  if (shaped != type)
+    loaded = tensor::ExtractOp::create(fb, func.getLoc(), loaded, ValueRange{});
   return {sym, loaded};
 }
 

@@ -191,9 +191,19 @@ FailureOr<UpdateMatch> mlir::bf16::matchUpdate(Value returned,
   SmallVector<UpdateMatch> matches;
   SmallVector<BlockArgument> args;
   findUpdateCandidates(returned, matches, args);
-  if (matches.size() != 1 || args.front() != arg)
+  // Arguments marked as inputs are never the state of an update.
+  auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  std::optional<UpdateMatch> found;
+  for (auto [m, a] : llvm::zip(matches, args)) {
+    if (getRole(func, a.getArgNumber()) == kRoleInput)
+      continue;
+    if (found || a != arg)
+      return failure();
+    found = m;
+  }
+  if (!found)
     return failure();
-  return matches.front();
+  return *found;
 }
 
 func::ReturnOp mlir::bf16::getSingleReturn(func::FuncOp func) {

@@ -54,7 +54,8 @@ llvm::SetVector<BlockArgument> carriedArguments(Value value);
 void findUpdateCandidates(Value returned, SmallVectorImpl<UpdateMatch> &matches,
                           SmallVectorImpl<BlockArgument> &args);
 
-/// The update op by which `returned` updates `arg`, if there is exactly one.
+/// The update op by which `returned` updates `arg`, if there is exactly one
+/// candidate among the arguments not marked `lowp.role = "input"`.
 FailureOr<UpdateMatch> matchUpdate(Value returned, BlockArgument arg);
 
 /// The single func.return of `func`, or null (declarations, several blocks).
