@@ -73,7 +73,11 @@ LogicalResult mlir::bf16::buildTrainPipeline(
         "them in FP32, so it needs rounding=nearest (got rounding=" +
         options.rounding + ")");
   if (options.input == "tosa") {
+    // tosa-to-linalg(-named) for the compute, then the constants and
+    // shape ops that it leaves to tosa-to-arith / tosa-to-tensor.
     tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions());
+    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
     pm.addPass(createCanonicalizerPass());
   }
   pm.addPass(createDetectTrainedState(
