@@ -272,6 +272,12 @@ LogicalResult Demoter::precheck(ArrayRef<OperationName> keepNames) {
     }
     if (!opUsesF32(op))
       return WalkResult::advance();
+    // lowp ops already say which operands are wide (lowp.round's input,
+    // sr_add's f32 update): they keep them, fed by exact widenings.
+    if (isa_and_nonnull<lowp::LowpDialect>(op->getDialect())) {
+      kept.insert(op);
+      return WalkResult::skip();
+    }
     if (auto f = dyn_cast<func::FuncOp>(op); f && f.isDeclaration()) {
       op->emitError() << "external function @" << f.getName()
                       << " has f32 in its signature; its body is not in the "

@@ -49,6 +49,16 @@ struct VerifyNarrowPass
   using Base::Base;
 
   bool allowed(Operation *op) const {
+    // lowp ops name their wide operands explicitly (lowp.round's input,
+    // lowp.sr_add's f32 update); so do the widenings that feed only them.
+    auto isLowp = [](Operation *user) {
+      return isa_and_nonnull<lowp::LowpDialect>(user->getDialect());
+    };
+    if (isLowp(op))
+      return true;
+    if (isa<arith::ExtFOp, arith::ConstantOp>(op) && !op->use_empty() &&
+        llvm::all_of(op->getUsers(), isLowp))
+      return true;
     if (!allowAccumulators)
       return false;
     if (isAccumulator(op))

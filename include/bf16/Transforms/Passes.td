@@ -93,6 +93,8 @@ def DemoteToNarrow : Pass<"bf16-demote", "::mlir::ModuleOp"> {
       elementwise fusion); each all-parallel generic then computes its body
       in f32 and rounds once per yielded value (excess precision inside the
       fused chain, one rounding per tensor that reaches memory).
+    * `lowp` ops keep their wide (f32) operands, fed by exact `arith.extf`
+      of the demoted producers.
     * `keep-f32=<op names>`: ops of these kinds stay f32; their bf16 operands
       are widened with `arith.extf` and their results rounded with
       `arith.truncf`, and each one gets a remark. Ops outside the supported
@@ -234,6 +236,9 @@ def VerifyNarrow : Pass<"bf16-verify-narrow", "::mlir::ModuleOp"> {
   let description = [{
     Emits an error at every op that still produces, consumes or holds an f32
     value (or f64/f16), except:
+
+    * the wide operands of `lowp` ops (e.g. the f32 input of `lowp.round`)
+      and the `arith.extf`/constants that feed only them;
 
     * with `allow-accumulators` (default true): an accumulator group of
       `accumulate=f32`, i.e. a linalg op with a reduction loop, its body, the
