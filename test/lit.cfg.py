@@ -40,6 +40,7 @@ config.substitutions.append(
 
 tools = [
     ToolSubst("bf16-opt", unresolved="fatal"),
+    ToolSubst("bf16-run", unresolved="fatal"),
     ToolSubst("FileCheck", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
 ]

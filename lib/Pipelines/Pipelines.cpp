@@ -24,6 +24,35 @@
 using namespace mlir;
 
 namespace {
+/// Drops the trained-state ABI attributes (lowp.role, lowp.tied_to, ...)
+/// from function arguments and results: they describe the tensor-level
+/// signature and mean nothing to LLVM (the translation would warn).
+struct StripStateAttributesPass
+    : public PassWrapper<StripStateAttributesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StripStateAttributesPass)
+  StringRef getArgument() const final {
+    return "bf16-internal-strip-state-attributes";
+  }
+  void runOnOperation() override {
+    Dialect *lowp = getContext().getLoadedDialect("lowp");
+    auto strip = [&](DictionaryAttr dict) -> DictionaryAttr {
+      if (!dict || !lowp)
+        return dict;
+      SmallVector<NamedAttribute> kept;
+      for (NamedAttribute a : dict)
+        if (a.getNameDialect() != lowp)
+          kept.push_back(a);
+      return DictionaryAttr::get(&getContext(), kept);
+    };
+    getOperation().walk([&](func::FuncOp f) {
+      for (unsigned i = 0; i < f.getNumArguments(); ++i)
+        f.setArgAttrs(i, strip(f.getArgAttrDict(i)));
+      for (unsigned k = 0; k < f.getNumResults(); ++k)
+        f.setResultAttrs(k, strip(f.getResultAttrDict(k)));
+    });
+  }
+};
+
 /// Marks every public function with llvm.emit_c_interface.
 struct EmitCInterfacePass
     : public PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
@@ -42,6 +71,7 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
     OpPassManager &pm, const EmulatedToLLVMOptions &options) {
   if (options.emitCInterface)
     pm.addPass(std::make_unique<EmitCInterfacePass>());
+  pm.addPass(std::make_unique<StripStateAttributesPass>());
   pm.addPass(createConvertLowpToArith());
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
