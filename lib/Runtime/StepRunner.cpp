@@ -246,6 +246,9 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
         entry = f;
     if (!entry)
       return fail("no function @" + options.entry + " with a body");
+    if (!entry.isPublic())
+      return fail("@" + options.entry + " is private; bf16-run calls public "
+                  "functions through their C interface");
   } else {
     for (func::FuncOp f : candidates)
       for (unsigned k = 0; k < f.getNumResults(); ++k)
