@@ -9,6 +9,10 @@
 #include "bf16/Transforms/Passes.h"
 
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -67,12 +71,9 @@ struct EmitCInterfacePass
 };
 } // namespace
 
-void mlir::bf16::buildEmulatedToLLVMPipeline(
-    OpPassManager &pm, const EmulatedToLLVMOptions &options) {
-  if (options.emitCInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
-  pm.addPass(std::make_unique<StripStateAttributesPass>());
-  pm.addPass(createConvertLowpToArith());
+/// The stages shared by the lowerings after the lowp ops are gone:
+/// bufferization (in place, across functions), loops, LLVM.
+static void addBufferizeAndLowerToLLVM(OpPassManager &pm, bool x86vector) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -87,10 +88,62 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = x86vector;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+bool mlir::bf16::hostHasAVX512BF16() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512bf16") && features.lookup("avx512vl");
+}
+
+LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
+    OpPassManager &pm, const TrainToLLVMOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  StringRef target = options.target;
+  if (!llvm::is_contained({StringRef("host"), StringRef("avx512bf16"),
+                           StringRef("avx512"), StringRef("avx2"),
+                           StringRef("emulated")},
+                          target))
+    return errorHandler("bf16-train-to-llvm: invalid target='" + target +
+                        "'; expected host, avx512bf16, avx512, avx2 or "
+                        "emulated");
+  bool native = target == "avx512bf16" ||
+                (target == "host" && hostHasAVX512BF16());
+  if (options.emitCInterface)
+    pm.addPass(std::make_unique<EmitCInterfacePass>());
+  pm.addPass(std::make_unique<StripStateAttributesPass>());
+  // bf16 arithmetic and math compute in f32 and round explicitly.
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16"};
+  pm.addNestedPass<func::FuncOp>(
+      arith::createArithEmulateUnsupportedFloats(emulate));
+  pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
+  // (No canonicalization before the lowp ops are lowered: their folders
+  // would compute constant roundings at compile time, hiding the path that
+  // runs.)
+  pm.addPass(createConvertTruncFToLowp());
+  // lowp ops on tensors become linalg bodies; with AVX512-BF16 the roundings
+  // in them become vcvtneps2bf16, the rest the exact integer recipes.
+  pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
+  if (native)
+    pm.addPass(createConvertLowpToX86());
+  pm.addPass(createConvertLowpToArith());
+  addBufferizeAndLowerToLLVM(pm, native);
+  return success();
+}
+
+void mlir::bf16::buildEmulatedToLLVMPipeline(
+    OpPassManager &pm, const EmulatedToLLVMOptions &options) {
+  if (options.emitCInterface)
+    pm.addPass(std::make_unique<EmitCInterfacePass>());
+  pm.addPass(std::make_unique<StripStateAttributesPass>());
+  pm.addPass(createConvertLowpToArith());
+  addBufferizeAndLowerToLLVM(pm, /*x86vector=*/false);
 }
 
 LogicalResult mlir::bf16::buildTrainPipeline(
@@ -171,6 +224,12 @@ void mlir::bf16::registerPipelines() {
         buildEmulatedToLLVMPipeline(pm, options);
         return success();
       });
+  registerModulePipeline<TrainToLLVMOptions>(
+      "bf16-train-to-llvm",
+      "Lower BF16 (or FP32) tensor IR to the LLVM dialect; f32->bf16 "
+      "roundings use vcvtneps2bf16 on AVX512-BF16 targets and bit-identical "
+      "integer recipes elsewhere",
+      buildTrainToLLVMPipeline);
   registerModulePipeline<TrainOptions>(
       "bf16-train",
       "Rewrite FP32 training steps into BF16-only IR with protected weight "

@@ -59,11 +59,68 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
     }
     ```
   }];
+  let options = [
+    Option<"tensorsOnly", "tensors-only", "bool", /*default=*/"false",
+           "Only move lowp ops on tensors into linalg bodies (so that a "
+           "target-specific lowering can take the scalar ops first)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertTruncFToLowp : Pass<"convert-truncf-to-lowp"> {
+  let summary = "Make every f32 -> bf16 arith.truncf an explicit lowp.round";
+  let description = [{
+    Replaces `arith.truncf` from f32 to bf16 (scalars, vectors, tensors) by
+    `lowp.round <mode>`, so that the rounding is emitted by this project
+    (integer recipe or `vcvtneps2bf16`) and never by LLVM's default
+    `fptrunc ... to bfloat` lowering, which scalarizes into library calls on
+    targets without AVX512-BF16 and whose result differs between targets.
+    `mode=nearest_even_ftz` (default) is the hardware semantics that
+    `bf16-train-to-llvm` uses on every target; `nearest_even` keeps IEEE
+    denormals.
+
+    ```mlir
+    %b = arith.truncf %x : vector<16xf32> to vector<16xbf16>
+    // becomes
+    %b = lowp.round nearest_even_ftz %x : (vector<16xf32>) -> vector<16xbf16>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"nearest_even_ftz\"",
+           "nearest_even_ftz (hardware) or nearest_even (IEEE)">
+  ];
+  let dependentDialects = ["::mlir::lowp::LowpDialect"];
+}
+
+def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
+  let summary = "Lower lowp.round nearest_even_ftz to vcvtneps2bf16 "
+                "(AVX512-BF16)";
+  let description = [{
+    Rewrites `lowp.round nearest_even_ftz` on `vector<8xf32>` and
+    `vector<16xf32>` into `x86vector.avx512.cvt.packed.f32_to_bf16`, and on
+    scalars into the 256-bit form on a broadcast vector (lane 0 is
+    extracted). `vcvtneps2bf16` has exactly the `nearest_even_ftz`
+    semantics (docs/Numerics.md): NaN quieted, denormal inputs flushed,
+    round to nearest even. Other lowp ops, other widths and tensors are
+    left for `convert-lowp-to-arith`. Only for targets with AVX512-BF16
+    (`+avx512bf16,+avx512vl`).
+
+    ```mlir
+    %b = lowp.round nearest_even_ftz %x : (f32) -> bf16
+    // becomes
+    %v = vector.broadcast %x : f32 to vector<8xf32>
+    %c = x86vector.avx512.cvt.packed.f32_to_bf16 %v : vector<8xf32> -> vector<8xbf16>
+    %b = vector.extract %c[0] : bf16 from vector<8xbf16>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect"
   ];
 }
 

@@ -33,6 +33,31 @@ struct EmulatedToLLVMOptions
 void buildEmulatedToLLVMPipeline(OpPassManager &pm,
                                  const EmulatedToLLVMOptions &options);
 
+/// Options of the `bf16-train-to-llvm` pipeline.
+struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
+  PassOptions::Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("host (detect) | avx512bf16 (vcvtneps2bf16) | avx512 | "
+                     "avx2 | emulated (integer recipes)"),
+      llvm::cl::init("host")};
+  PassOptions::Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Attach llvm.emit_c_interface to every public function"),
+      llvm::cl::init(false)};
+};
+
+/// Builds `bf16-train-to-llvm`: BF16 (or FP32) tensor IR to the LLVM dialect.
+/// Every bf16 arith/math op computes in f32 and every f32 -> bf16 rounding
+/// is an explicit `lowp.round nearest_even_ftz` (hardware semantics on all
+/// targets); on AVX512-BF16 targets it becomes `vcvtneps2bf16`, elsewhere the
+/// integer recipe, so all targets give bit-identical results.
+LogicalResult
+buildTrainToLLVMPipeline(OpPassManager &pm, const TrainToLLVMOptions &options,
+                         function_ref<LogicalResult(const Twine &)> errorHandler);
+
+/// Whether the host CPU has AVX512-BF16 (and AVX512VL).
+bool hostHasAVX512BF16();
+
 /// Options of the `bf16-train` pipeline (see docs/Passes/TransformPasses.md
 /// for each pass option it forwards).
 struct TrainOptions : public PassPipelineOptions<TrainOptions> {

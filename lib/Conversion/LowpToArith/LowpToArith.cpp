@@ -367,6 +367,8 @@ struct ConvertLowpToArithPass
                                         std::move(patterns))))
         return signalPassFailure();
     }
+    if (tensorsOnly)
+      return;
     ConversionTarget target(*ctx);
     bf16::populateLowpToArithLegality(target);
     RewritePatternSet patterns(ctx);

@@ -1,0 +1,67 @@
+//===- LowpToX86.cpp - lowp.round ftz to vcvtneps2bf16 ---------------------===//
+//
+// Part of bf16-opt. See the pass description in Conversion/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bf16/Conversion/Passes.h"
+#include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace bf16 {
+#define GEN_PASS_DEF_CONVERTLOWPTOX86
+#include "bf16/Conversion/Passes.h.inc"
+} // namespace bf16
+} // namespace mlir
+
+using namespace mlir;
+
+namespace {
+struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(lowp::RoundOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getMode() != lowp::RoundingMode::nearest_even_ftz)
+      return rewriter.notifyMatchFailure(op, "not nearest_even_ftz");
+    Location loc = op.getLoc();
+    if (auto v = dyn_cast<VectorType>(op.getInput().getType())) {
+      if (v.getRank() != 1 || v.isScalable() ||
+          (v.getNumElements() != 8 && v.getNumElements() != 16) ||
+          !cast<VectorType>(op.getType()).getElementType().isBF16())
+        return rewriter.notifyMatchFailure(op, "not vector<8|16xf32>");
+      rewriter.replaceOpWithNewOp<x86vector::CvtPackedF32ToBF16Op>(
+          op, op.getType(), op.getInput());
+      return success();
+    }
+    if (!op.getType().isBF16() || !op.getInput().getType().isF32())
+      return rewriter.notifyMatchFailure(op, "not an f32 -> bf16 scalar");
+    auto wide = VectorType::get({8}, rewriter.getF32Type());
+    auto narrow = VectorType::get({8}, rewriter.getBF16Type());
+    Value splat = vector::BroadcastOp::create(rewriter, loc, wide, op.getInput());
+    Value cvt = x86vector::CvtPackedF32ToBF16Op::create(rewriter, loc, narrow,
+                                                        splat);
+    rewriter.replaceOpWithNewOp<vector::ExtractOp>(op, cvt, ArrayRef<int64_t>{0});
+    return success();
+  }
+};
+
+struct ConvertLowpToX86Pass
+    : public mlir::bf16::impl::ConvertLowpToX86Base<ConvertLowpToX86Pass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    mlir::bf16::populateLowpToX86Patterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::bf16::populateLowpToX86Patterns(RewritePatternSet &patterns) {
+  patterns.add<RoundToCvtNePs2Bf16>(patterns.getContext());
+}

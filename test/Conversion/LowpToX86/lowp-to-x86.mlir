@@ -1,0 +1,23 @@
+// RUN: bf16-opt %s --convert-lowp-to-x86 | FileCheck %s
+
+// CHECK-LABEL: func.func @f
+// CHECK-SAME: (%[[X:.*]]: f32, %[[V8:.*]]: vector<8xf32>, %[[V16:.*]]: vector<16xf32>, %[[V4:.*]]: vector<4xf32>)
+func.func @f(%x: f32, %v8: vector<8xf32>, %v16: vector<16xf32>, %v4: vector<4xf32>)
+    -> (bf16, vector<8xbf16>, vector<16xbf16>, vector<4xbf16>, bf16) {
+  // A scalar goes through lane 0 of the 256-bit form.
+  // CHECK: %[[B:.*]] = vector.broadcast %[[X]] : f32 to vector<8xf32>
+  // CHECK: %[[C:.*]] = x86vector.avx512.cvt.packed.f32_to_bf16 %[[B]] : vector<8xf32> -> vector<8xbf16>
+  // CHECK: vector.extract %[[C]][0] : bf16 from vector<8xbf16>
+  %0 = lowp.round nearest_even_ftz %x : (f32) -> bf16
+  // CHECK: x86vector.avx512.cvt.packed.f32_to_bf16 %[[V8]] : vector<8xf32> -> vector<8xbf16>
+  %1 = lowp.round nearest_even_ftz %v8 : (vector<8xf32>) -> vector<8xbf16>
+  // CHECK: x86vector.avx512.cvt.packed.f32_to_bf16 %[[V16]] : vector<16xf32> -> vector<16xbf16>
+  %2 = lowp.round nearest_even_ftz %v16 : (vector<16xf32>) -> vector<16xbf16>
+  // Other widths and the IEEE flavour (which keeps denormals, unlike the
+  // instruction) stay for convert-lowp-to-arith.
+  // CHECK: lowp.round nearest_even_ftz %[[V4]] : (vector<4xf32>) -> vector<4xbf16>
+  %3 = lowp.round nearest_even_ftz %v4 : (vector<4xf32>) -> vector<4xbf16>
+  // CHECK: lowp.round nearest_even %[[X]] : (f32) -> bf16
+  %4 = lowp.round nearest_even %x : (f32) -> bf16
+  return %0, %1, %2, %3, %4 : bf16, vector<8xbf16>, vector<16xbf16>, vector<4xbf16>, bf16
+}

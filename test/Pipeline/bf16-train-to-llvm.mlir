@@ -1,0 +1,28 @@
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512bf16 | FileCheck %s --check-prefix=NATIVE
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=emulated | FileCheck %s --check-prefix=EMU
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=avx2 | FileCheck %s --check-prefix=EMU
+// RUN: not bf16-opt %s --bf16-train-to-llvm=target=sse 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: bf16-train-to-llvm: invalid target='sse'; expected host, avx512bf16, avx512, avx2 or emulated
+
+// bf16 arithmetic computes in f32 and every rounding to bf16 is emitted by
+// us: vcvtneps2bf16 on AVX512-BF16, the integer recipe elsewhere; LLVM's
+// default fptrunc to bfloat never appears.
+// NATIVE-LABEL: llvm.func @step
+// NATIVE: llvm.fadd %{{.*}} : f32
+// NATIVE: llvm.call_intrinsic "llvm.x86.avx512bf16.cvtneps2bf16.256"
+// NATIVE-NOT: llvm.fptrunc
+// EMU-LABEL: llvm.func @step
+// EMU: llvm.fadd %{{.*}} : f32
+// EMU-NOT: avx512bf16
+// EMU-NOT: llvm.fptrunc
+// The Kahan update survives the lowering with its three f32 subtractions
+// (y = u - c, s - w, (s - w) - y); today its roundings use the integer
+// recipe on both targets.
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512bf16 | FileCheck %s --check-prefix=KAHAN
+// KAHAN-COUNT-3: llvm.fsub %{{.*}} : f32
+func.func @step(%a: tensor<4xbf16>, %b: tensor<4xbf16>, %c: tensor<4xbf16>)
+    -> (tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>) {
+  %s = arith.addf %a, %b : tensor<4xbf16>
+  %w, %k = lowp.kahan_update nearest_even_ftz %a, %c, %b : tensor<4xbf16>
+  return %s, %w, %k : tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>
+}
