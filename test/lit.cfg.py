@@ -32,6 +32,10 @@ config.substitutions.append(
 config.substitutions.append(
     ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
 config.substitutions.append(
+    ("%mlir_translate", os.path.join(config.llvm_tools_dir, "mlir-translate")))
+config.substitutions.append(
+    ("%clang", os.path.join(config.llvm_tools_dir, "clang")))
+config.substitutions.append(
     ("%runner_utils_lib",
      os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")))
 config.substitutions.append(
