@@ -1,0 +1,52 @@
+// Kernels compiled by bf16-opt for benchmarks/ours.sh (not a test).
+// GEMM: bf16 inputs, f32 accumulator inside, one rounding (accumulate=f32).
+// Updates: in place on the weight (outs = the argument), n = 2^24.
+#id = affine_map<(i) -> (i)>
+func.func @gemm(%a: tensor<1024x1024xbf16>, %b: tensor<1024x1024xbf16>) -> tensor<1024x1024xbf16>
+    attributes {llvm.emit_c_interface} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1024x1024xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<1024x1024xbf16>, tensor<1024x1024xbf16>)
+                     outs(%acc : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  %r = arith.truncf %m : tensor<1024x1024xf32> to tensor<1024x1024xbf16>
+  return %r : tensor<1024x1024xbf16>
+}
+func.func @rne(%x: tensor<16777216xf32>, %y: tensor<16777216xbf16>) -> tensor<16777216xbf16>
+    attributes {llvm.emit_c_interface} {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<16777216xf32>) outs(%y : tensor<16777216xbf16>) {
+  ^bb0(%in: f32, %o: bf16):
+    %b = lowp.round nearest_even_ftz %in : (f32) -> bf16
+    linalg.yield %b : bf16
+  } -> tensor<16777216xbf16>
+  return %r : tensor<16777216xbf16>
+}
+func.func @sr(%w: tensor<16777216xbf16>, %u: tensor<16777216xbf16>, %step: i64) -> tensor<16777216xbf16>
+    attributes {llvm.emit_c_interface} {
+  %seed = arith.constant 7 : i64
+  %stream = arith.constant 0 : i32
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%u : tensor<16777216xbf16>) outs(%w : tensor<16777216xbf16>) {
+  ^bb0(%ui: bf16, %wi: bf16):
+    %i = linalg.index 0 : index
+    %i64 = arith.index_cast %i : index to i64
+    // One element's Philox bits at (seed, stream, step + index): a stand-in
+    // for lowp.random_bits' element index that keeps the op scalar.
+    %ctr = arith.addi %step, %i64 : i64
+    %bits = lowp.random_bits %seed, %stream, %ctr : i32
+    %n = lowp.sr_add %wi, %ui, %bits : bf16, bf16, i32
+    linalg.yield %n : bf16
+  } -> tensor<16777216xbf16>
+  return %r : tensor<16777216xbf16>
+}
+func.func @kahan(%w: tensor<16777216xbf16>, %c: tensor<16777216xbf16>, %u: tensor<16777216xbf16>)
+    -> (tensor<16777216xbf16>, tensor<16777216xbf16>) attributes {llvm.emit_c_interface} {
+  %r:2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%u : tensor<16777216xbf16>) outs(%w, %c : tensor<16777216xbf16>, tensor<16777216xbf16>) {
+  ^bb0(%ui: bf16, %wi: bf16, %ci: bf16):
+    %nw, %nc = lowp.kahan_update nearest_even_ftz %wi, %ci, %ui : bf16
+    linalg.yield %nw, %nc : bf16, bf16
+  } -> (tensor<16777216xbf16>, tensor<16777216xbf16>)
+  return %r#0, %r#1 : tensor<16777216xbf16>, tensor<16777216xbf16>
+}
