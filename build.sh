@@ -2,14 +2,16 @@
 # bf16-opt's two entry points (see README.md):
 #   ./build.sh demo   set up, build, and run the main job
 #   ./build.sh test   set up, build, and run every test (what CI runs)
+#   ./build.sh build  set up and build only (used by benchmarks/*.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
 LLVM=/usr/lib/llvm-22
 
-usage() { echo "usage: $0 demo|test" >&2; exit 2; }
+usage() { echo "usage: $0 demo|test|build" >&2; exit 2; }
 [ $# -eq 1 ] || usage
+case "$1" in demo|test|build) ;; *) usage ;; esac
 
 "$ROOT/scripts/setup.sh"
 
@@ -25,5 +27,5 @@ ninja -C "$BUILD" all BF16UnitTests
 case "$1" in
   demo) exec "$ROOT/scripts/demo.sh" "$BUILD" ;;
   test) exec "$LLVM/bin/lit" -sv "$BUILD/test" ;;
-  *) usage ;;
+  build) ;;
 esac

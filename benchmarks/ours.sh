@@ -9,6 +9,7 @@ LLVM=/usr/lib/llvm-22
 TARGET=${1:-host}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+[ -f "$BUILD/build.ninja" ] || BF16_BUILD_DIR=$BUILD "$ROOT/build.sh" build
 ninja -C "$BUILD" bf16-opt bf16-bench-peak > /dev/null
 "$BUILD/bin/bf16-opt" "$ROOT/benchmarks/ours/kernels.mlir" \
   --bf16-train-to-llvm="target=$TARGET" \

@@ -14,7 +14,6 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
-LLVM=/usr/lib/llvm-22
 PY=/usr/bin/python3 # Debian's python3 with python3-torch, not pyenv's
 
 RUNS=1
@@ -31,13 +30,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \
-    -DMLIR_DIR=$LLVM/lib/cmake/mlir \
-    -DLLVM_EXTERNAL_LIT=$LLVM/bin/lit
-fi
+# Set up and configure exactly as the project's build does.
+[ -f "$BUILD/build.ninja" ] || BF16_BUILD_DIR=$BUILD "$ROOT/build.sh" build
 ninja -C "$BUILD" bf16-bench
 
 OUT=${BF16_BENCH_OUT:-$BUILD/benchmarks/results/$(date +%Y%m%d-%H%M%S)}

@@ -33,33 +33,17 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from crashcheck import crash_reason, printable  # noqa: E402
 
 MIN_CASES = 30
 TIMEOUT_S = 60
 REQUIRED_KEYS = {"file": str, "args": list, "expect": str, "located": bool}
 OPTIONAL_KEYS = {"description": str}
-# Printed by LLVM's crash handlers; never part of an ordinary diagnostic.
-CRASH_BANNERS = re.compile(
-    r"^(Stack dump:|PLEASE submit a bug report|LLVM ERROR:|"
-    r".*Assertion `.*' failed|.*UNREACHABLE executed)",
-    re.MULTILINE)
 EXCERPT_LINES = 12
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def printable(line):
-    """Escapes control characters (stack dumps can contain NULs)."""
-    return CONTROL_CHARS.sub(lambda m: "\\x%02x" % ord(m.group(0)), line)
-
-
-def describe_signal(num):
-    try:
-        return signal.Signals(num).name
-    except ValueError:
-        return "signal %d" % num
 
 
 def load_manifest(path):
@@ -149,18 +133,11 @@ def run_case(tool, inputs, case):
         return False, cmd, ["could not run: %s" % e], ""
     err = proc.stderr.decode("utf-8", errors="replace")
     rc = proc.returncode
-    if rc < 0:
-        reasons.append("CRASH: killed by %s (returncode %d)" %
-                       (describe_signal(-rc), rc))
-    elif rc >= 128:
-        reasons.append("CRASH: exit code %d (>= 128, i.e. 128+%s)" %
-                       (rc, describe_signal(rc - 128)))
+    crash = crash_reason(rc, err)
+    if crash:
+        reasons.append("CRASH: " + crash)
     elif rc == 0:
         reasons.append("exit code 0: the broken input was accepted")
-    banner = CRASH_BANNERS.search(err)
-    if banner:
-        reasons.append("CRASH: crash banner on stderr: %r" %
-                       banner.group(0)[:80])
     if not case["_regex"].search(err):
         reasons.append("stderr does not match expect regex %r" %
                        case["expect"])

@@ -55,6 +55,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from crashcheck import crash_reason, printable  # noqa: E402
+
 DEFAULT_DIRS = ["test", "examples"]
 TIMEOUT_S = 60
 EXCERPT_LINES = 8
@@ -75,29 +78,12 @@ MODES = [
     ("tosa-kahan-bf16acc", "input=tosa rounding=kahan accumulate=bf16", True),
 ]
 
-# Printed by LLVM's crash handlers / assertion machinery.
-CRASH_MARKERS = ("Stack dump", "PLEASE submit a bug report", "Assertion",
-                 "LLVM ERROR", "UNREACHABLE")
 # An MLIR diagnostic with a location: `path:line:col: error:` or a printed
 # location attribute `loc(...)` before `error:` on the same line.
 LOCATED_ERROR = re.compile(r"(:\d+:\d+: error:|loc\(.*error:)")
 LEAK_DIAG = re.compile(r"still uses .*: the IR is not .*-only")
 RUN_LINE = re.compile(r"^\s*//\s*RUN:(.*)$", re.MULTILINE)
 SPLIT_MARKER = re.compile(r"^// -----\s*$", re.MULTILINE)
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def printable(line):
-    return CONTROL_CHARS.sub(lambda m: "\\x%02x" % ord(m.group(0)), line)
-
-
-def describe_signal(num):
-    try:
-        return signal.Signals(num).name
-    except ValueError:
-        return "signal %d" % num
-
-
 def option_value(opts, key, default):
     for word in opts.split():
         if word.startswith(key + "="):
@@ -141,18 +127,6 @@ def classify_file(path):
     if "allow-unregistered-dialect" in runs:
         extra.append("--allow-unregistered-dialect")
     return "tosa." in text, split, extra
-
-
-def crash_reason(rc, out, err):
-    """A crash description, or None."""
-    if rc < 0:
-        return "killed by %s (returncode %d)" % (describe_signal(-rc), rc)
-    if rc >= 128:
-        return "exit code %d (128+%s)" % (rc, describe_signal(rc - 128))
-    for marker in CRASH_MARKERS:
-        if marker in err or marker in out:
-            return "crash banner %r in output" % marker
-    return None
 
 
 class CannotRun(Exception):

@@ -84,8 +84,8 @@ double decode(Type t, const uint8_t *p) {
   unsigned bytes = *elementBytes(t);
   int64_t v = 0;
   std::memcpy(&v, p, bytes);
-  if (bytes < 8 && t.isSignedInteger() == false) {
-    // Sign-extend signless integers.
+  if (bytes < 8 && !t.isUnsignedInteger()) {
+    // Sign-extend signless and signed integers.
     unsigned shift = 64 - 8 * bytes;
     v = (v << shift) >> shift;
   }
@@ -325,6 +325,25 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
 }
 
 llvm::Error StepRunner::initialize(const StepRunnerOptions &options) {
+  // The C interface (docs/Runtime.md): memref results, or more than one
+  // result, come back through a leading pointer to a struct (natural
+  // alignment, descriptors 8-aligned); a single scalar result is returned by
+  // value (the packed wrapper stores it last). The layout is fixed per step.
+  resultsViaPointer = res.size() > 1 ||
+                      (res.size() == 1 && isa<ShapedType>(res[0].type));
+  resultStructSize = 0;
+  for (const ValueInfo &r : res) {
+    size_t bytes, align;
+    if (auto t = dyn_cast<RankedTensorType>(r.type)) {
+      bytes = 8 * (3 + 2 * t.getRank());
+      align = 8;
+    } else {
+      bytes = align = *elementBytes(r.type);
+    }
+    resultStructSize = (resultStructSize + align - 1) / align * align;
+    resultOffsets.push_back(resultStructSize);
+    resultStructSize += bytes;
+  }
   argBuffers.resize(args.size());
   scalarArgs.assign(args.size(), 0);
   for (auto [i, info] : llvm::enumerate(args)) {
@@ -387,27 +406,9 @@ llvm::Error StepRunner::initialize(const StepRunnerOptions &options) {
 }
 
 llvm::Expected<double> StepRunner::step() {
-  // The C interface (docs/Runtime.md): memref results, or more than one
-  // result, come back through a leading pointer to a struct; a single
-  // scalar result is returned by value (the packed wrapper stores it last).
-  bool viaPointer = res.size() > 1 ||
-                    (res.size() == 1 && isa<ShapedType>(res[0].type));
-  // Result struct layout (natural alignment, descriptors are 8-aligned).
-  std::vector<size_t> offsets;
-  size_t size = 0;
-  for (const ValueInfo &r : res) {
-    size_t bytes, align;
-    if (auto t = dyn_cast<RankedTensorType>(r.type)) {
-      bytes = 8 * (3 + 2 * t.getRank());
-      align = 8;
-    } else {
-      bytes = align = *elementBytes(r.type);
-    }
-    size = (size + align - 1) / align * align;
-    offsets.push_back(size);
-    size += bytes;
-  }
-  std::vector<uint64_t> resultStruct((size + 7) / 8 + 1, 0);
+  const std::vector<size_t> &offsets = resultOffsets;
+  bool viaPointer = resultsViaPointer;
+  std::vector<uint64_t> resultStruct((resultStructSize + 7) / 8 + 1, 0);
   void *resultPtr = resultStruct.data();
   uint64_t scalarReturn = 0;
 

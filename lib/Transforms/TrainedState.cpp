@@ -153,12 +153,6 @@ void collect(Operation *op, unsigned resultIndex, Operation *scalarOp,
 }
 } // namespace
 
-llvm::SetVector<BlockArgument> mlir::bf16::carriedArguments(Value value) {
-  llvm::SetVector<BlockArgument> out;
-  carriedTensor(value, out, 0);
-  return out;
-}
-
 void mlir::bf16::findUpdateCandidates(Value returned,
                                       SmallVectorImpl<UpdateMatch> &matches,
                                       SmallVectorImpl<BlockArgument> &args) {

@@ -87,6 +87,9 @@ private:
   std::vector<std::unique_ptr<Buffer>> argBuffers;   // per argument
   std::vector<uint64_t> scalarArgs;                   // per argument (raw bits)
   std::vector<std::unique_ptr<Buffer>> resultBuffers; // last step's results
+  std::vector<size_t> resultOffsets; // in the C-interface result struct
+  size_t resultStructSize = 0;
+  bool resultsViaPointer = false;
   std::vector<uint64_t> scalarResults;
 };
 

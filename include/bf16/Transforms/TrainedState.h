@@ -42,15 +42,13 @@ struct UpdateMatch {
   bool stateIsDirect = false;
 };
 
-/// The arguments of `func` that `value` carries: the argument itself, or the
-/// argument scaled by mulf/divf(lhs)/negf or cast by extf/truncf, at tensor
-/// level or inside all-parallel linalg bodies through identity maps.
-llvm::SetVector<BlockArgument> carriedArguments(Value value);
-
 /// The candidate updates of the value `returned` (a return operand): the
 /// defining op is an elementwise add/sub and each returned match names the
 /// argument carried by one operand. More than one entry means ambiguity.
-/// `args` receives, per match, the carried argument.
+/// `args` receives, per match, the carried argument. An operand carries a
+/// function argument of the result's type when it is that argument, or the
+/// argument scaled by mulf/divf(lhs)/negf or cast by extf/truncf, at tensor
+/// level or inside all-parallel linalg bodies through identity maps.
 void findUpdateCandidates(Value returned, SmallVectorImpl<UpdateMatch> &matches,
                           SmallVectorImpl<BlockArgument> &args);
 

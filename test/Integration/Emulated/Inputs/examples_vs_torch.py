@@ -74,10 +74,15 @@ def mlp():
         return F.cross_entropy(z, labels)
 
     def state():
-        out = list(zip(names, params))
-        out += [("v" + n, opt.state[p]["momentum_buffer"]) for n, p in zip(names, params)]
-        return out
+        return momentum_state(names, params, opt)
     return params, opt, loss_fn, state, 10
+
+
+def momentum_state(names, params, opt):
+    """Parameters, then their SGD momentum buffers, in the step's order."""
+    out = list(zip(names, params))
+    out += [("v" + n, opt.state[p]["momentum_buffer"]) for n, p in zip(names, params)]
+    return out
 
 
 def lenet():
@@ -103,9 +108,7 @@ def lenet():
         return F.cross_entropy(z, labels)
 
     def state():
-        out = list(zip(names, params))
-        out += [("v" + n, opt.state[p]["momentum_buffer"]) for n, p in zip(names, params)]
-        return out
+        return momentum_state(names, params, opt)
     return params, opt, loss_fn, state, 10
 
 
