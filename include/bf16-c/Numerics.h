@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* ABI version; bumped on any incompatible change. */
-#define LOWP_NUMERICS_ABI_VERSION 1
+#define LOWP_NUMERICS_ABI_VERSION 2
 int lowp_numerics_abi_version(void);
 
 /* Rounding modes, numbered as the dialect's `#lowp.rounding` enum. */
@@ -76,6 +76,18 @@ uint32_t lowp_random_bits(uint64_t seed, uint32_t stream, uint64_t step,
 /* lowp.random_bits for indices [first, first + n). */
 void lowp_random_bits_fill(uint64_t seed, uint32_t stream, uint64_t step,
                            uint64_t first, uint32_t *out, size_t n);
+
+/* One FP32 lane of vdpbf16ps: acc + a1*b1, then + a0*b0, each an exactly
+ * rounded FMA with DAZ inputs and FTZ (tininess before rounding) results.
+ * (Since ABI version 2.) */
+uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1,
+                            uint16_t b0, uint16_t b1);
+
+/* C (m x n FP32 bits) += A (m x k BF16) * B (k x n BF16), row-major, in
+ * vdpbf16ps pair order (odd K padded with a zero pair element).
+ * (Since ABI version 2.) */
+void lowp_gemm_bf16(size_t m, size_t n, size_t k, const uint16_t *a,
+                    const uint16_t *b, uint32_t *c);
 
 /* Array helpers (n elements; in and out may not alias). */
 void lowp_round_f32_to_bf16_array(const uint32_t *in, uint16_t *out, size_t n,

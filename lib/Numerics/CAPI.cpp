@@ -90,4 +90,14 @@ void lowp_round_f32_to_bf16_array(const uint32_t *in, uint16_t *out, size_t n,
     out[i] = roundF32ToBF16(in[i], m, randomBits ? randomBits[i] : 0u);
 }
 
+uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1,
+                            uint16_t b0, uint16_t b1) {
+  return dotBF16Pair(acc, a0, a1, b0, b1);
+}
+
+void lowp_gemm_bf16(size_t m, size_t n, size_t k, const uint16_t *a,
+                    const uint16_t *b, uint32_t *c) {
+  gemmBF16(m, n, k, a, b, c);
+}
+
 } // extern "C"

@@ -6,6 +6,8 @@
 
 #include "bf16/Numerics/Reference.h"
 
+#include <cmath>
+
 namespace bf16 {
 namespace ref {
 
@@ -70,6 +72,57 @@ void randomBitsFill(uint64_t seed, uint32_t stream, uint64_t step,
   }
   for (; i < n; ++i)
     out[i] = randomBits(seed, stream, step, first + i);
+}
+
+namespace {
+constexpr float kMinNormal = 1.17549435e-38f; // 2^-126
+
+float dazBF16(uint16_t h) {
+  return (h & 0x7F80u) == 0 ? f32FromBits(uint32_t(h & 0x8000u) << 16)
+                            : bf16ToFloat(h);
+}
+
+/// acc + a*b, one rounding, with the result flushed when the exact value is
+/// below 2^-126 (tininess before rounding). The product of two BF16 values
+/// is exact in double, and when the float result is exactly +-2^-126 the
+/// double FMA decides the side: the exact value is then a multiple of at
+/// least 2^-165, far coarser than a double ulp at 2^-126 (2^-178), so the
+/// double result is below 2^-126 exactly when the exact value is.
+float fmaFtzBeforeRounding(float a, float b, float acc) {
+  float r = std::fma(a, b, acc);
+  float mag = std::fabs(r);
+  if (mag < kMinNormal)
+    return std::copysign(0.0f, r);
+  if (mag == kMinNormal &&
+      std::fabs(std::fma(double(a), double(b), double(acc))) <
+          double(kMinNormal))
+    return std::copysign(0.0f, r);
+  return r;
+}
+} // namespace
+
+uint32_t dotBF16Pair(uint32_t accBits, uint16_t a0, uint16_t a1, uint16_t b0,
+                     uint16_t b1) {
+  float acc = isF32Denormal(accBits)
+                  ? f32FromBits(accBits & 0x80000000u)
+                  : f32FromBits(accBits);
+  acc = fmaFtzBeforeRounding(dazBF16(a1), dazBF16(b1), acc);
+  acc = fmaFtzBeforeRounding(dazBF16(a0), dazBF16(b0), acc);
+  return f32Bits(acc);
+}
+
+void gemmBF16(size_t m, size_t n, size_t k, const uint16_t *a,
+              const uint16_t *b, uint32_t *c) {
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      uint32_t acc = c[i * n + j];
+      for (size_t p = 0; p < k; p += 2) {
+        bool pair = p + 1 < k;
+        acc = dotBF16Pair(acc, a[i * k + p], pair ? a[i * k + p + 1] : 0,
+                          b[p * n + j], pair ? b[(p + 1) * n + j] : 0);
+      }
+      c[i * n + j] = acc;
+    }
 }
 
 } // namespace ref

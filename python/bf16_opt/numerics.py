@@ -50,6 +50,8 @@ __all__ = [
     "random_bits",
     "random_bits_fill",
     "round_array",
+    "dot_bf16_pair",
+    "gemm_bf16",
     "f32_bits",
     "float_from_f32_bits",
     "bf16_to_float",
@@ -58,7 +60,7 @@ __all__ = [
 
 #: The C ABI version these bindings are written against
 #: (``LOWP_NUMERICS_ABI_VERSION``).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 # Rounding modes, numbered as the dialect's `#lowp.rounding` enum.
 NEAREST_EVEN = 0  #: IEEE RNE, denormals kept (arith.truncf).
@@ -151,6 +153,8 @@ _SIGNATURES = {
     "lowp_random_bits_fill": (None, [_U64, _U32, _U64, _U64, _PU32, _SIZE]),
     "lowp_round_f32_to_bf16_array": (None, [_PU32, _PU16, _SIZE, _INT,
                                             _PU32]),
+    "lowp_dot_bf16_pair": (_U32, [_U32, _U16, _U16, _U16, _U16]),
+    "lowp_gemm_bf16": (None, [_SIZE, _SIZE, _SIZE, _PU16, _PU16, _PU32]),
 }
 
 
@@ -387,6 +391,28 @@ def round_array(bits, mode, random_bits=None):
     if n:
         _lib.lowp_round_f32_to_bf16_array(arr_in, out, n, m, arr_r)
     return list(out)
+
+
+def dot_bf16_pair(acc, a0, a1, b0, b1):
+    """One FP32 lane of vdpbf16ps: ``acc + a1*b1`` then ``+ a0*b0`` (FP32
+    bits in and out, BF16 patterns for the operands)."""
+    return _lib.lowp_dot_bf16_pair(_u32(acc, "acc"), _u16(a0), _u16(a1),
+                                   _u16(b0), _u16(b1))
+
+
+def gemm_bf16(m, n, k, a, b, c):
+    """``C += A B`` in vdpbf16ps pair order; A (m*k) and B (k*n) are
+    row-major BF16 patterns, C (m*n) FP32 patterns. Returns the new C."""
+    m, n, k = (_uint(v, 31, name) for v, name in ((m, "m"), (n, "n"), (k, "k")))
+    for arr, size, what in ((a, m * k, "a"), (b, k * n, "b"), (c, m * n, "c")):
+        if len(arr) != size:
+            raise ValueError("%s has %d elements, expected %d"
+                             % (what, len(arr), size))
+    arr_a = (_U16 * max(1, m * k))(*[_u16(v) for v in a])
+    arr_b = (_U16 * max(1, k * n))(*[_u16(v) for v in b])
+    arr_c = (_U32 * max(1, m * n))(*[_u32(v) for v in c])
+    _lib.lowp_gemm_bf16(m, n, k, arr_a, arr_b, arr_c)
+    return list(arr_c)[:m * n]
 
 
 # --------------------------------------------------------------------------

@@ -190,7 +190,7 @@ class OracleSelfTest(unittest.TestCase):
 
 class LibraryTest(unittest.TestCase):
     def test_abi_version(self):
-        self.assertEqual(nm.abi_version(), 1)
+        self.assertEqual(nm.abi_version(), 2)
         self.assertTrue(os.path.isfile(nm.library_path))
 
     def test_mode_constants(self):

@@ -29,3 +29,11 @@ void bf16test::hwCvtNeps2Bf16x16(const uint32_t *in, uint16_t *out) {
   __m256bh r = _mm512_cvtneps_pbh(v);
   _mm256_storeu_si256(reinterpret_cast<__m256i *>(out), (__m256i)r);
 }
+
+void bf16test::hwDpbf16psx16(uint32_t *acc, const uint16_t *a,
+                             const uint16_t *b) {
+  __m512 c = _mm512_castsi512_ps(_mm512_loadu_si512(acc));
+  __m512bh va = (__m512bh)_mm512_loadu_si512(a);
+  __m512bh vb = (__m512bh)_mm512_loadu_si512(b);
+  _mm512_storeu_si512(acc, _mm512_castps_si512(_mm512_dpbf16_ps(c, va, vb)));
+}

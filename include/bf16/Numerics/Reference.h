@@ -170,6 +170,26 @@ inline SplitResult splitUpdate(uint16_t hi, uint16_t lo, uint32_t uF32Bits) {
   return {rtz(s), static_cast<uint16_t>(s & 0xFFFFu)};
 }
 
+/// One FP32 lane of vdpbf16ps (AVX512-BF16), NUMERICS.md section 7, as
+/// measured on this project's reference CPU (docs/Numerics.md, "BF16 dot
+/// products"): the odd pair element first, then the even one,
+///   acc = ftz(acc + a1*b1);  acc = ftz(acc + a0*b0),
+/// each step one exactly rounded FP32 fused multiply-add (RNE, MXCSR
+/// ignored). Denormal inputs (the BF16 operands and the incoming accumulator)
+/// count as zero, and a step whose *exact* result is smaller than 2^-126 in
+/// magnitude is flushed to a zero of the same sign (tininess is detected
+/// before rounding: a result that rounds up to 2^-126 is still flushed).
+uint32_t dotBF16Pair(uint32_t accBits, uint16_t a0, uint16_t a1, uint16_t b0,
+                     uint16_t b1);
+
+/// C[m][n] (FP32 bits) += sum_k A[m][k] * B[k][n] in the order vdpbf16ps
+/// accumulates when B is packed in VNNI pairs: for k = 0, 2, 4, ...
+///   C[m][n] = dotBF16Pair(C[m][n], A[m][k], A[m][k+1], B[k][n], B[k+1][n]),
+/// with an odd K padded by one zero pair element (A[m][K] = B[K][n] = +0).
+/// Row-major, dense: A is M x K, B is K x N, C is M x N.
+void gemmBF16(size_t m, size_t n, size_t k, const uint16_t *a,
+              const uint16_t *b, uint32_t *c);
+
 /// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as
 /// easy as 1, 2, 3", SC'11), as in Random123 / cuRAND / JAX.
 /// Multipliers M0 = 0xD2511F53, M1 = 0xCD9E8D57; Weyl key increments
