@@ -73,7 +73,9 @@ struct EmitCInterfacePass
 
 /// The stages shared by the lowerings after the lowp ops are gone:
 /// bufferization (in place, across functions), loops, LLVM.
-static void addBufferizeAndLowerToLLVM(OpPassManager &pm, bool x86vector) {
+static void addBufferizeAndLowerToLLVM(
+    OpPassManager &pm, bool x86vector,
+    std::optional<bf16::ConvertMatmulToMicrokernelOptions> gemms = std::nullopt) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -84,6 +86,12 @@ static void addBufferizeAndLowerToLLVM(OpPassManager &pm, bool x86vector) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // GEMMs become packed, register-tiled vector kernels; the remaining linalg
+  // ops become loops.
+  if (gemms) {
+    pm.addNestedPass<func::FuncOp>(bf16::createConvertMatmulToMicrokernel(*gemms));
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());
@@ -133,7 +141,9 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   if (native)
     pm.addPass(createConvertLowpToX86());
   pm.addPass(createConvertLowpToArith());
-  addBufferizeAndLowerToLLVM(pm, native);
+  bf16::ConvertMatmulToMicrokernelOptions gemms;
+  gemms.bf16Dot = native ? "vdpbf16ps" : "fma";
+  addBufferizeAndLowerToLLVM(pm, native, gemms);
   return success();
 }
 

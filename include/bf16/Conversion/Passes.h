@@ -9,6 +9,7 @@
 
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
@@ -24,6 +25,32 @@ void populateTruncFToLowpPatterns(RewritePatternSet &patterns,
 /// x86vector.avx512.cvt.packed.f32_to_bf16 (AVX512-BF16 targets only).
 void populateLowpToX86Patterns(RewritePatternSet &patterns);
 
+/// The BF16 multiply-accumulate of convert-matmul-to-microkernel.
+enum class BF16DotKind {
+  Vdpbf16ps, ///< x86vector.avx512.dot (AVX512-BF16)
+  Fma,       ///< FP32 FMAs on widened pairs, bit-identical to vdpbf16ps
+             ///< except where docs/Lowering.md says otherwise
+};
+
+/// Register tile and scheme of convert-matmul-to-microkernel.
+struct MicrokernelConfig {
+  BF16DotKind bf16Dot = BF16DotKind::Vdpbf16ps;
+  int64_t mr = 6;  ///< rows of C per kernel
+  int64_t nr = 64; ///< columns of C per kernel (multiple of 16)
+  bool f32 = true; ///< also lower f32 x f32 -> f32 GEMMs (math.fma)
+};
+
+/// False (with the reason in `why`) when the tile does not fit the 32
+/// AVX-512 registers or is malformed.
+bool isValidMicrokernelConfig(const MicrokernelConfig &cfg, std::string &why);
+
+/// Static-shape memref linalg.matmul / linalg.batch_matmul (default maps,
+/// unit innermost strides; bf16 x bf16 -> f32, or f32) become packed,
+/// register-tiled vector kernels. `cfg` must be valid.
+void populateMatmulToMicrokernelPatterns(RewritePatternSet &patterns,
+                                         const MicrokernelConfig &cfg);
+
+#define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #define GEN_PASS_DECL_CONVERTLOWPTOX86
 #include "bf16/Conversion/Passes.h.inc"

@@ -124,4 +124,58 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
   ];
 }
 
+def ConvertMatmulToMicrokernel
+    : Pass<"convert-matmul-to-microkernel", "::mlir::func::FuncOp"> {
+  let summary = "Lower static-shape memref GEMMs to packed, register-tiled "
+                "vector kernels (vdpbf16ps for BF16)";
+  let description = [{
+    Rewrites `linalg.matmul` and `linalg.batch_matmul` on memrefs (after
+    bufferization) with default indexing maps, static shapes and unit
+    innermost strides, whose inputs are both `bf16` (or both `f32`) and
+    whose accumulator is `f32`, into:
+
+    1. packing of B into a 64-byte aligned buffer of `N/nr` column panels
+       in which each 32-bit lane holds the two K-adjacent BF16 values that
+       `vdpbf16ps` multiplies (VNNI layout; K padded to even with zeros,
+       columns past N padded with zeros);
+    2. for every panel and every block of `mr` rows of C, an `mr x nr/16`
+       tile of `vector<16xf32>` accumulators loaded from C, one loop over K
+       whose body loads `nr/16` packed B vectors, broadcasts one A pair per
+       row and issues `mr * nr/16` multiply-accumulates, and the stores back
+       to C (masked for an N remainder; M remainders get a smaller tile).
+
+    `bf16-dot=vdpbf16ps` uses `x86vector.avx512.dot` (needs AVX512-BF16).
+    `bf16-dot=fma` emulates it with FP32 `math.fma` on the widened pair
+    elements, odd element first, flushing denormal operands and results:
+    the same bits as `vdpbf16ps`, except that the emulation detects
+    tininess after rounding where the instruction does so before it
+    (docs/Lowering.md gives the exact window). Both accumulate every C
+    element in the order of `bf16::ref::gemmBF16`. `f32` GEMMs use
+    `math.fma` with K in increasing order.
+
+    Other contractions (dynamic shapes, transposed maps, other element
+    types, convolutions) are left alone for `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"bf16Dot", "bf16-dot", "std::string", /*default=*/"\"vdpbf16ps\"",
+           "BF16 multiply-accumulate: vdpbf16ps (AVX512-BF16) or fma "
+           "(bit-identical FP32 emulation)">,
+    Option<"mr", "mr", "int64_t", /*default=*/"6",
+           "rows of C per register tile, 1 to 16">,
+    Option<"nr", "nr", "int64_t", /*default=*/"64",
+           "columns of C per register tile, a multiple of 16 up to 128; "
+           "mr * nr/16 + nr/16 must not exceed 31 registers">,
+    Option<"f32", "f32", "bool", /*default=*/"true",
+           "also lower f32 x f32 -> f32 GEMMs (FMA kernel)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect"
+  ];
+}
+
 #endif // BF16_CONVERSION_PASSES

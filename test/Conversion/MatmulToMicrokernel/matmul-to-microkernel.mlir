@@ -1,0 +1,95 @@
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel))' | FileCheck %s
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{bf16-dot=fma}))' | FileCheck %s --check-prefix=FMA
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{mr=2 nr=32}))' | FileCheck %s --check-prefix=TILE
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{f32=false}))' | FileCheck %s --check-prefix=NOF32
+
+// A 6x64 tile over K = 32: B packed into one panel of 16 VNNI steps, one
+// loop over the steps with 24 accumulators, 4 B loads, 6 A-pair broadcasts
+// and 24 vdpbf16ps per step; no masks (no remainders).
+// CHECK-LABEL: func.func @exact
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x128xbf16>
+// CHECK: vector.shuffle {{.*}} [0, 16, 1, 17, 2, 18
+// CHECK: vector.store {{.*}}, %[[P]]{{.*}} : memref<1x16x128xbf16>, vector<32xbf16>
+// CHECK: scf.for {{.*}} iter_args(
+// CHECK-COUNT-4: vector.load %[[P]]{{.*}} : memref<1x16x128xbf16>, vector<32xbf16>
+// CHECK-COUNT-24: x86vector.avx512.dot
+// CHECK: scf.yield
+// CHECK-NOT: vector.maskedstore
+// CHECK-COUNT-24: vector.store {{.*}} : memref<6x64xf32>, vector<16xf32>
+// CHECK: memref.dealloc %[[P]]
+// CHECK-NOT: linalg.matmul
+// FMA-LABEL: func.func @exact
+// FMA-NOT: x86vector
+// FMA: scf.for
+// FMA-COUNT-48: math.fma
+// FMA: scf.yield
+// TILE-LABEL: func.func @exact
+// TILE: scf.for %{{.*}} = %c0 to %c6 step %c2
+// TILE-COUNT-4: x86vector.avx512.dot
+// TILE-NOT: x86vector.avx512.dot
+// TILE: scf.yield
+func.func @exact(%a: memref<6x32xbf16>, %b: memref<32x64xbf16>, %c: memref<6x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<6x32xbf16>, memref<32x64xbf16>) outs(%c : memref<6x64xf32>)
+  return
+}
+
+// Remainders: M = 7 (one 6-row tile + one 1-row tile), N = 20 (one panel,
+// only 32 columns wide, 16 + 4 valid columns: the second vector of each row
+// is masked), K = 3
+// (one full step and a peeled step whose A pair is read with zero padding).
+// CHECK-LABEL: func.func @remainders
+// CHECK: %[[MASK:.*]] = arith.constant dense<[true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false]> : vector<16xi1>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x2x64xbf16>
+// CHECK: vector.transfer_read %{{.*}} : memref<3x20xbf16>, vector<16xbf16>
+// CHECK: vector.maskedload %{{.*}}, %[[MASK]]
+// CHECK: vector.transfer_read %{{.*}} : memref<7x3xbf16>, vector<2xbf16>
+// CHECK: vector.maskedstore %{{.*}}, %[[MASK]]
+func.func @remainders(%a: memref<7x3xbf16>, %b: memref<3x20xbf16>, %c: memref<7x20xf32>) {
+  linalg.matmul ins(%a, %b : memref<7x3xbf16>, memref<3x20xbf16>) outs(%c : memref<7x20xf32>)
+  return
+}
+
+// batch_matmul: one loop over the batch around packing and kernels; the
+// packed buffer (one 16-column panel: N = 16) is reused across the batch.
+// CHECK-LABEL: func.func @batched
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x4x32xbf16>
+// CHECK: scf.for %[[BT:.*]] = %c0 to %c3
+// CHECK: x86vector.avx512.dot
+// CHECK: memref.dealloc
+func.func @batched(%a: memref<3x4x8xbf16>, %b: memref<3x8x16xbf16>, %c: memref<3x4x16xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x4x8xbf16>, memref<3x8x16xbf16>) outs(%c : memref<3x4x16xf32>)
+  return
+}
+
+// f32 GEMMs use the FMA kernel with K steps of one (packed panels of f32).
+// CHECK-LABEL: func.func @f32
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x5x64xf32>
+// CHECK: math.fma
+// NOF32-LABEL: func.func @f32
+// NOF32: linalg.matmul
+func.func @f32(%a: memref<2x5xf32>, %b: memref<5x64xf32>, %c: memref<2x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<2x5xf32>, memref<5x64xf32>) outs(%c : memref<2x64xf32>)
+  return
+}
+
+// Not lowered (left for convert-linalg-to-loops): tensors, dynamic shapes,
+// a non-unit innermost stride, transposed maps, an f16 input and a bf16
+// accumulator.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-COUNT-6: linalg.matmul
+// CHECK-NOT: x86vector
+func.func @left_alone(%t: tensor<4x8xbf16>, %tb: tensor<8x16xbf16>, %tc: tensor<4x16xf32>,
+                      %d: memref<?x8xbf16>, %db: memref<8x16xbf16>, %dc: memref<?x16xf32>,
+                      %s: memref<4x8xbf16, strided<[16, 2]>>,
+                      %bt: memref<16x8xbf16>,
+                      %h: memref<4x8xf16>, %hb: memref<8x16xf16>, %c: memref<4x16xf32>,
+                      %a: memref<4x8xbf16>, %cb: memref<4x16xbf16>) -> tensor<4x16xf32> {
+  %r = linalg.matmul ins(%t, %tb : tensor<4x8xbf16>, tensor<8x16xbf16>) outs(%tc : tensor<4x16xf32>) -> tensor<4x16xf32>
+  linalg.matmul ins(%d, %db : memref<?x8xbf16>, memref<8x16xbf16>) outs(%dc : memref<?x16xf32>)
+  linalg.matmul ins(%s, %db : memref<4x8xbf16, strided<[16, 2]>>, memref<8x16xbf16>) outs(%c : memref<4x16xf32>)
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %bt : memref<4x8xbf16>, memref<16x8xbf16>) outs(%c : memref<4x16xf32>)
+  linalg.matmul ins(%h, %hb : memref<4x8xf16>, memref<8x16xf16>) outs(%c : memref<4x16xf32>)
+  linalg.matmul ins(%a, %db : memref<4x8xbf16>, memref<8x16xbf16>) outs(%cb : memref<4x16xbf16>)
+  return %r : tensor<4x16xf32>
+}
