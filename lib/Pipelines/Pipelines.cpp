@@ -10,6 +10,7 @@
 
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "llvm/TargetParser/Host.h"
@@ -73,9 +74,13 @@ struct EmitCInterfacePass
 
 /// The stages shared by the lowerings after the lowp ops are gone:
 /// bufferization (in place, across functions), loops, LLVM.
+/// With `codegen`, bf16-train-to-llvm's code generation runs on the
+/// bufferized IR: GEMM microkernels, vectorized elementwise ops, then the
+/// lowp ops (native roundings first when `x86vector`).
 static void addBufferizeAndLowerToLLVM(
     OpPassManager &pm, bool x86vector,
-    std::optional<bf16::ConvertMatmulToMicrokernelOptions> gemms = std::nullopt) {
+    std::optional<bf16::ConvertMatmulToMicrokernelOptions> codegen =
+        std::nullopt) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -88,8 +93,15 @@ static void addBufferizeAndLowerToLLVM(
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // GEMMs become packed, register-tiled vector kernels; the remaining linalg
   // ops become loops.
-  if (gemms) {
-    pm.addNestedPass<func::FuncOp>(bf16::createConvertMatmulToMicrokernel(*gemms));
+  if (codegen) {
+    pm.addNestedPass<func::FuncOp>(
+        bf16::createConvertMatmulToMicrokernel(*codegen));
+    pm.addNestedPass<func::FuncOp>(bf16::createVectorizeElementwise());
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
+        VectorTransferToSCFOptions().enableFullUnroll()));
+    if (x86vector)
+      pm.addPass(bf16::createConvertLowpToX86());
+    pm.addPass(bf16::createConvertLowpToArith());
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   }
   pm.addPass(createConvertLinalgToLoopsPass());
@@ -100,6 +112,8 @@ static void addBufferizeAndLowerToLLVM(
   vectorToLLVM.x86Vector = x86vector;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // (The offsets of the vectorized tiles' subviews are affine.apply ops.)
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
@@ -135,15 +149,14 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   // would compute constant roundings at compile time, hiding the path that
   // runs.)
   pm.addPass(createConvertTruncFToLowp());
-  // lowp ops on tensors become linalg bodies; with AVX512-BF16 the roundings
-  // in them become vcvtneps2bf16, the rest the exact integer recipes.
+  // lowp ops on tensors become linalg bodies that keep the scalar lowp ops;
+  // they are vectorized with the other elementwise ops after bufferization,
+  // and only then do the roundings become vcvtneps2bf16 (AVX512-BF16) or
+  // the exact integer recipes.
   pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
-  if (native)
-    pm.addPass(createConvertLowpToX86());
-  pm.addPass(createConvertLowpToArith());
-  bf16::ConvertMatmulToMicrokernelOptions gemms;
-  gemms.bf16Dot = native ? "vdpbf16ps" : "fma";
-  addBufferizeAndLowerToLLVM(pm, native, gemms);
+  bf16::ConvertMatmulToMicrokernelOptions codegen;
+  codegen.bf16Dot = native ? "vdpbf16ps" : "fma";
+  addBufferizeAndLowerToLLVM(pm, native, codegen);
   return success();
 }
 

@@ -10,6 +10,7 @@
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
@@ -50,6 +51,14 @@ bool isValidMicrokernelConfig(const MicrokernelConfig &cfg, std::string &why);
 void populateMatmulToMicrokernelPatterns(RewritePatternSet &patterns,
                                          const MicrokernelConfig &cfg);
 
+/// Tiles an all-parallel, static-shape memref linalg op to 1 x .. x `width`
+/// tiles (scf::tileUsingSCF) and vectorizes each tile (linalg::vectorize).
+/// Fails without touching the IR when the op is not such an op, its
+/// innermost loop is not a multiple of `width` or it does not vectorize.
+LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
+                                     linalg::LinalgOp op, int64_t width);
+
+#define GEN_PASS_DECL_VECTORIZEELEMENTWISE
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #define GEN_PASS_DECL_CONVERTLOWPTOX86

@@ -178,4 +178,40 @@ def ConvertMatmulToMicrokernel
   ];
 }
 
+def VectorizeElementwise
+    : Pass<"vectorize-linalg-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize all-parallel memref linalg ops "
+                "(elementwise bodies, lowp ops included) to vector<width>";
+  let description = [{
+    For every linalg op on memrefs whose loops are all parallel, whose
+    iteration space is static and whose innermost loop is a multiple of
+    `width`: tiles it to `1 x ... x 1 x width` with upstream
+    `scf::tileUsingSCF` and vectorizes each tile with upstream
+    `linalg::vectorize` (elementwise bodies, broadcasts, transposes and
+    fills; `lowp` ops are `ElementwiseMappable` and are vectorized like
+    arith ops, as is the Philox body of `lowp.random_bits` through
+    `linalg.index`). Leading unit vector dimensions are then cast away, so
+    the tiles compute on `vector<width x T>`. Ops that do not qualify, and
+    tiles that do not vectorize, stay scalar linalg ops for
+    `convert-linalg-to-loops`. A `linalg.transpose` tile reads its input
+    with a strided 1-D transfer (a permutation map), which
+    `convert-vector-to-scf{full-unroll}` later turns into scalar loads.
+
+    The rewrite changes no arithmetic: every element sees the same ops in
+    the same order, so results are bit-identical to the scalar loops.
+    Reductions (and so GEMMs, see `convert-matmul-to-microkernel`) are not
+    touched.
+  }];
+  let options = [
+    Option<"width", "width", "int64_t", /*default=*/"16",
+           "elements per vector (innermost tile size), 1 to 64">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // BF16_CONVERSION_PASSES
