@@ -11,6 +11,7 @@
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "llvm/TargetParser/Host.h"
@@ -54,6 +55,30 @@ struct StripStateAttributesPass
         f.setArgAttrs(i, strip(f.getArgAttrDict(i)));
       for (unsigned k = 0; k < f.getNumResults(); ++k)
         f.setResultAttrs(k, strip(f.getResultAttrDict(k)));
+    });
+  }
+};
+
+/// Drops the fast-math flags of arith.extf / arith.truncf.
+/// arith-emulate-unsupported-floats gives the extf/truncf it creates the
+/// flags of the emulated op (e.g. `contract`), and MLIR 22's arith-to-llvm
+/// copies them onto llvm.fpext/fptrunc, which stock mlir-translate then
+/// rejects (llvm-project issue #156692). The flags mean nothing on a
+/// conversion: extf is exact and our truncf roundings are explicit.
+struct DropConversionFastMathPass
+    : public PassWrapper<DropConversionFastMathPass,
+                         OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DropConversionFastMathPass)
+  StringRef getArgument() const final {
+    return "bf16-internal-drop-conversion-fastmath";
+  }
+  void runOnOperation() override {
+    // Unset (not `none`): a set attribute, whatever its value, is copied.
+    getOperation().walk([&](Operation *op) {
+      if (auto ext = dyn_cast<arith::ExtFOp>(op))
+        ext.getProperties().fastmath = nullptr;
+      else if (auto trunc = dyn_cast<arith::TruncFOp>(op))
+        trunc.getProperties().fastmath = nullptr;
     });
   }
 };
@@ -145,6 +170,8 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(
       arith::createArithEmulateUnsupportedFloats(emulate));
   pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
+  pm.addNestedPass<func::FuncOp>(
+      std::make_unique<DropConversionFastMathPass>());
   // (No canonicalization before the lowp ops are lowered: their folders
   // would compute constant roundings at compile time, hiding the path that
   // runs.)
