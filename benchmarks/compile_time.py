@@ -8,7 +8,9 @@ Inputs: benchmarks/gen_mlp.py MLPs with L = 1, 2, 4, 8, 16, 32 hidden layers
 outside the fit, the bundled examples (examples/*.mlir training steps; the
 transformer is the largest).
 
-For each input it measures (wall time of each process, best of --reps):
+For each input it measures, as the CPU time (user + system) of each child
+process, which a busy shared machine disturbs far less than wall time
+(--wall: wall time instead):
 
   ops        operations in the input, MLIR's count
              (mlir-opt --print-op-stats, builtin.module excluded)
@@ -20,19 +22,19 @@ For each input it measures (wall time of each process, best of --reps):
              #arith.fastmath attribute on llvm.fpext)
   clang      clang -O2 -march=native -c of the .ll (LLVM's optimizer and
              code generator, as an AOT build would run them)
-  jit        bf16-run --steps=2 with the same passes, minus the two steps:
+  jit        bf16-run --steps=2 with the same passes, minus its two steps:
              parse, bf16-train, lowering, LLVM -O2 (in ExecutionEngine::create)
              and the machine code generation that the JIT does lazily on the
-             first call (so: wall - 2 x the second step's time)
-  codegen    the part of `jit` spent on the first call: step 0 - step 1
+             first call (process time - 2 x the second step's wall time)
+  codegen    the part of `jit` spent in the first call: step 0 - step 1 (wall)
 
-and the same for the smallest step, one 2->2 layer with batch 1
-(process start-up, "startup"). It then
-fits each column to a + b*ops by least squares (R^2) and, to see whether the
-growth is linear, the exponent k of (t - t0) ~ (ops - ops0)^k on the MLP
-series, t0 and ops0 being the smallest step's (k = 1: linear; k = 2:
-quadratic), over all depths and between the two largest. The MLIR columns are the best of --reps
-runs, the LLVM ones (clang, jit, codegen) of --llvm-reps.
+and the same for the smallest step, one 2->2 layer with batch 1 (process
+start-up: t0, ops0). It then fits each column over the MLP series to
+t = a + b*ops by least squares (R^2) and, to see whether the growth is
+linear, computes the exponent k of (t - t0) ~ (ops - ops0)^k (k = 1: linear,
+k = 2: quadratic), over all depths and between the two largest. The MLIR
+columns are the best of --reps runs, the LLVM ones (clang, jit, codegen) of
+--llvm-reps.
 """
 
 import argparse
@@ -41,6 +43,7 @@ import json
 import math
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,13 +64,21 @@ TRANSLATE = [LLVM + "/bin/mlir-translate", "--allow-unregistered-dialect",
 COLUMNS = ["train", "opt", "translate", "clang", "jit", "codegen"]
 
 
+CLOCK = "cpu"  # --wall switches to wall time
+
+
 def timed(cmd, timeout, reps, parse=None):
-    """Best wall time of `reps` runs (or of parse(stdout, wall) if given)."""
+    """Best time of `reps` runs (or of parse(stdout, t) if given): the CPU
+    time (user + system) of the child, or its wall time with --wall."""
     best = None
     for _ in range(reps):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         t = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if CLOCK == "cpu":
+            t = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         if p.returncode != 0:
             raise RuntimeError("%s exited %d:\n%s" % (" ".join(cmd), p.returncode,
                                                       p.stderr[-3000:]))
@@ -79,11 +90,11 @@ def timed(cmd, timeout, reps, parse=None):
     return best
 
 
-def jit_parse(stdout, wall):
+def jit_parse(stdout, t):
     steps = [float(x) / 1e3 for x in re.findall(r"time_ms (\S+)", stdout)]
     if len(steps) != 2:
         raise RuntimeError("bf16-run printed %d steps, expected 2" % len(steps))
-    return (wall - 2 * steps[1], steps[0] - steps[1])
+    return (t - 2 * steps[1], steps[0] - steps[1])
 
 
 def count_ops(path):
@@ -174,16 +185,21 @@ def main():
                     help="skip clang and bf16-run (the MLIR side only: larger "
                          "--depths stay cheap)")
     ap.add_argument("--no-examples", action="store_true")
+    ap.add_argument("--wall", action="store_true",
+                    help="wall time instead of the children's CPU time")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", help="directory for the inputs, outputs and tables")
     a = ap.parse_args()
     depths = [int(d) for d in a.depths.split(",")]
+    global CLOCK
+    CLOCK = "wall" if a.wall else "cpu"
     out = a.out or tempfile.mkdtemp(prefix="compile-time-")
     os.makedirs(out, exist_ok=True)
     print("bf16-opt compile time vs graph size: --bf16-train=rounding=%s "
-          "--bf16-train-to-llvm=target=%s; best of %d; cores %s; results in %s"
-          % (a.rounding, a.target, a.reps, sorted(os.sched_getaffinity(0)), out),
-          flush=True)
+          "--bf16-train-to-llvm=target=%s; %s time, best of %d (LLVM: %d); "
+          "cores %s; results in %s"
+          % (a.rounding, a.target, CLOCK, a.reps, a.llvm_reps,
+             sorted(os.sched_getaffinity(0)), out), flush=True)
 
     inputs = []
     for d in depths:
@@ -230,6 +246,11 @@ def main():
 
     mlp = [r for r in rows if r["kind"] == "mlp"]
     lines = []
+    lines.append("Times in seconds of %s time per process (%s), best of %d (clang, "
+                 "bf16-run: best of %d)." % (
+                     CLOCK, "user + system" if CLOCK == "cpu" else "wall clock",
+                     a.reps, a.llvm_reps))
+    lines.append("")
     lines.append("| input | ops | bf16-train s | + to-llvm (bf16-opt) s | bf16-opt ms/op | "
                  "mlir-translate s | clang -O2 s | clang ms/op | bf16-run JIT s "
                  "(codegen) | .ll lines |")
