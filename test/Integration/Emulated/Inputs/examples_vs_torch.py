@@ -20,11 +20,22 @@ The MLIR losses must also decrease at every step.
 
 `logreg-driver` prints a driver for logreg_sgd.mlir / logreg_sgd_tosa.mlir
 that prints the same quantities in the same format (20 steps).
+
+The model builders (MODELS) are also the reference of the PyTorch-oracle
+tests in test/Integration/Oracle (Inputs/oracle.py imports this module):
+each takes the dtype of the step (torch.float32, or torch.bfloat16 for the
+output of --bf16-train) and returns an Example that also lists the batch
+arguments and the scalar hyper-parameters of step t exactly as the step
+receives them, so that a driver can be generated from it. With
+values=torch.bfloat16 and dtype=torch.float32 the initial values, the batch
+and the hyper-parameters are those of the bf16 model but computed in FP32
+(the exact step the bf16 runs are measured against).
 """
 
 import math
 import struct
 import sys
+from types import SimpleNamespace as Example
 
 import numpy as np
 import torch
@@ -55,18 +66,45 @@ def one_hot_classes(n, fn):
     return torch.tensor([fn(b) for b in range(n)], dtype=torch.long)
 
 
+def step_scalar(x, dtype):
+    """x as a scalar argument of the step holds it: the f32 constant, rounded
+    to nearest even again for a bf16 step. The PyTorch optimizer gets this
+    value, so both sides train with the same hyper-parameters."""
+    return torch.tensor(f32(x)).to(dtype).item()
+
+
+def on_grid(dtype, values):
+    """(tensor cast, hyper-parameter cast): values rounded to nearest even
+    into `values` (default: dtype), held in dtype."""
+    v = values or dtype
+    return (lambda t: t.to(v).to(dtype)), (lambda x: step_scalar(x, v))
+
+
+def leaves(tensors, cast):
+    return [cast(p).clone().requires_grad_(True) for p in tensors]
+
+
+# Each builder returns an Example with
+#   params, opt, loss_fn, state(), steps   the PyTorch side; state() lists
+#       (name, tensor) in the order of the step's tied results;
+#   inputs       [(name, tensor)] the batch arguments as the step gets them
+#                (one-hot labels, i32 token ids);
+#   hparams(t)   [(name, value)] the scalar arguments of step t (1-based).
+
+
 # --------------------------------------------------------------- the models
-def mlp():
+def mlp(dtype=torch.float32, values=None):
+    cast, hp = on_grid(dtype, values)
     W1 = hash_init(784 * 256, 1, 512, 14).reshape(784, 256)
     b1 = hash_init(256, 2, 512, 14)
     W2 = hash_init(256 * 10, 3, 512, 13).reshape(256, 10)
     b2 = hash_init(10, 4, 512, 13)
-    x = hash_init(8 * 784, 5, 0, 10).reshape(8, 784)
+    x = cast(hash_init(8 * 784, 5, 0, 10).reshape(8, 784))
     labels = one_hot_classes(8, lambda b: (3 * b + 1) % 10)
-    params = [p.clone().requires_grad_(True) for p in (W1, b1, W2, b2)]
+    params = leaves((W1, b1, W2, b2), cast)
     names = ["W1", "b1", "W2", "b2"]
-    opt = torch.optim.SGD(params, lr=f32(0.05), momentum=f32(0.9),
-                          weight_decay=f32(0.001))
+    lr, mu, wd = (hp(v) for v in (0.05, 0.9, 0.001))
+    opt = torch.optim.SGD(params, lr=lr, momentum=mu, weight_decay=wd)
 
     def loss_fn():
         W1, b1, W2, b2 = params
@@ -75,7 +113,9 @@ def mlp():
 
     def state():
         return momentum_state(names, params, opt)
-    return params, opt, loss_fn, state, 10
+    return Example(params=params, opt=opt, loss_fn=loss_fn, state=state, steps=10,
+                   inputs=[("x", x), ("y", F.one_hot(labels, 10).to(dtype))],
+                   hparams=lambda t: [("lr", lr), ("mu", mu), ("wd", wd)])
 
 
 def momentum_state(names, params, opt):
@@ -85,7 +125,8 @@ def momentum_state(names, params, opt):
     return out
 
 
-def lenet():
+def lenet(dtype=torch.float32, values=None):
+    cast, hp = on_grid(dtype, values)
     K = hash_init(36, 11, 512, 10).reshape(4, 1, 3, 3)
     cb = hash_init(4, 12, 512, 12)
     W = hash_init(1000, 13, 512, 12).reshape(100, 10)
@@ -95,10 +136,12 @@ def lenet():
     x = xs.clone()
     blk = torch.arange(12) // 4 * 4
     x[:2] = xs[:2][:, :, blk][:, :, :, blk]
+    x = cast(x)
     labels = one_hot_classes(4, lambda n: (7 * n + 3) % 10)
-    params = [p.clone().requires_grad_(True) for p in (K, cb, W, fb)]
+    params = leaves((K, cb, W, fb), cast)
     names = ["K", "cb", "W", "fb"]
-    opt = torch.optim.SGD(params, lr=f32(0.05), momentum=f32(0.9))
+    lr, mu = (hp(v) for v in (0.05, 0.9))
+    opt = torch.optim.SGD(params, lr=lr, momentum=mu)
 
     def loss_fn():
         K, cb, W, fb = params
@@ -109,7 +152,9 @@ def lenet():
 
     def state():
         return momentum_state(names, params, opt)
-    return params, opt, loss_fn, state, 10
+    return Example(params=params, opt=opt, loss_fn=loss_fn, state=state, steps=10,
+                   inputs=[("x", x), ("y", F.one_hot(labels, 10).to(dtype))],
+                   hparams=lambda t: [("lr", lr), ("mu", mu)])
 
 
 TF_PARAMS = [("emb", [32, 16]), ("pos", [8, 16]), ("ln1_g", [16]), ("ln1_b", [16]),
@@ -119,7 +164,8 @@ TF_PARAMS = [("emb", [32, 16]), ("pos", [8, 16]), ("ln1_g", [16]), ("ln1_b", [16
              ("w2", [32, 16]), ("b2", [16]), ("wc", [16, 4]), ("bc", [4])]
 
 
-def transformer():
+def transformer(dtype=torch.float32, values=None, beta2=0.999):
+    cast, hp = on_grid(dtype, values)
     B, S, D, H, DH = 2, 8, 16, 2, 8
     P = {}
     for k, (name, shape) in enumerate(TF_PARAMS):
@@ -133,15 +179,15 @@ def transformer():
             off, sc = 512, 11
         else:
             off, sc = 512, 13
-        P[name] = hash_init(int(np.prod(shape)), 21 + k, off, sc).reshape(shape) \
+        P[name] = cast(hash_init(int(np.prod(shape)), 21 + k, off, sc).reshape(shape)) \
             .clone().requires_grad_(True)
     ids = torch.tensor([[(5 * t * t + 3) % 23 for t in range(8 * b, 8 * b + 8)]
                         for b in range(B)], dtype=torch.long)
     labels = one_hot_classes(B, lambda b: (2 * b + 1) % 4)
     params = [P[n] for n, _ in TF_PARAMS]
     # The driver's betas are f32 constants; give PyTorch the same values.
-    opt = torch.optim.AdamW(params, lr=f32(0.01), betas=(f32(0.9), f32(0.999)),
-                            eps=f32(1e-8), weight_decay=f32(0.01))
+    lr, b1, b2, eps, wd = (hp(v) for v in (0.01, 0.9, beta2, 1e-8, 0.01))
+    opt = torch.optim.AdamW(params, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
 
     def heads(t):  # (B, S, D) -> (B, H, S, DH)
         return t.view(B, S, H, DH).transpose(1, 2)
@@ -165,7 +211,14 @@ def transformer():
         out += [("m_" + n, opt.state[P[n]]["exp_avg"]) for n, _ in TF_PARAMS]
         out += [("v_" + n, opt.state[P[n]]["exp_avg_sq"]) for n, _ in TF_PARAMS]
         return out
-    return params, opt, loss_fn, state, 10
+
+    def hparams(t):  # bias corrections 1 - beta^t of step t, as the step gets them
+        return [("lr", lr), ("beta1", b1), ("beta2", b2), ("eps", eps), ("wd", wd),
+                ("bc1", hp(1 - b1 ** t)), ("bc2", hp(1 - b2 ** t))]
+    return Example(params=params, opt=opt, loss_fn=loss_fn, state=state, steps=10,
+                   inputs=[("ids", ids.to(torch.int32)),
+                           ("y", F.one_hot(labels, 4).to(dtype))],
+                   hparams=hparams)
 
 
 LOGREG_X = [[1.0, 0.5, -0.2, 0.1], [0.9, 0.4, 0.0, -0.1],
@@ -175,20 +228,27 @@ LOGREG_X = [[1.0, 0.5, -0.2, 0.1], [0.9, 0.4, 0.0, -0.1],
 LOGREG_Y = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
 
 
-def logreg():
-    x = torch.tensor(LOGREG_X, dtype=torch.float32)
-    y = torch.tensor(LOGREG_Y, dtype=torch.float32)
-    w = torch.zeros(4, requires_grad=True)
-    b = torch.zeros((), requires_grad=True)
+def logreg(dtype=torch.float32, values=None):
+    cast, hp = on_grid(dtype, values)
+    x = cast(torch.tensor(LOGREG_X, dtype=torch.float32))
+    y = cast(torch.tensor(LOGREG_Y, dtype=torch.float32))
+    w = torch.zeros(4, dtype=dtype, requires_grad=True)
+    b = torch.zeros((), dtype=dtype, requires_grad=True)
     params = [w, b]
-    opt = torch.optim.SGD(params, lr=1.0)
+    lr = hp(1.0)
+    opt = torch.optim.SGD(params, lr=lr)
 
     def loss_fn():
-        return F.binary_cross_entropy(torch.sigmoid(x @ w + b), y)
+        if dtype == torch.float32:
+            return F.binary_cross_entropy(torch.sigmoid(x @ w + b), y)
+        # binary_cross_entropy has no bf16 kernel in torch 1.13; the fused
+        # form is the same function with the same gradient (p - y) / N.
+        return F.binary_cross_entropy_with_logits(x @ w + b, y)
 
     def state():
         return [("w", w), ("b", b)]
-    return params, opt, loss_fn, state, 20
+    return Example(params=params, opt=opt, loss_fn=loss_fn, state=state, steps=20,
+                   inputs=[("x", x), ("y", y)], hparams=lambda t: [("lr", lr)])
 
 
 MODELS = {"mlp_sgd_momentum": mlp, "lenet_sgd_momentum": lenet,
@@ -279,7 +339,8 @@ def parse(path):
 
 
 def check(example, path):
-    params, opt, loss_fn, state, steps = MODELS[example]()
+    ex = MODELS[example]()
+    opt, loss_fn, state, steps = ex.opt, ex.loss_fn, ex.state, ex.steps
     ref_losses = []
     for _ in range(steps):
         opt.zero_grad()
