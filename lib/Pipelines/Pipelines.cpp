@@ -23,6 +23,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -80,6 +82,45 @@ struct DropConversionFastMathPass
       else if (auto trunc = dyn_cast<arith::TruncFOp>(op))
         trunc.getProperties().fastmath = nullptr;
     });
+  }
+};
+
+/// Generalizes the named linalg ops whose bodies compute in a narrow float
+/// type (e.g. a matmul with a bf16 accumulator from accumulate=bf16): their
+/// bodies are about to be rewritten (f32 compute, explicit roundings), which
+/// a named op's verifier rejects. Named ops that compute in f32 (bf16 inputs
+/// widened by extf) stay named for convert-matmul-to-microkernel.
+struct GeneralizeNarrowNamedOpsPass
+    : public PassWrapper<GeneralizeNarrowNamedOpsPass,
+                         OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GeneralizeNarrowNamedOpsPass)
+  StringRef getArgument() const final {
+    return "bf16-internal-generalize-narrow-named-ops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> named;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::GenericOp>(op) || op->getNumRegions() != 1)
+        return;
+      bool narrow = false;
+      op->getRegion(0).walk([&](Operation *inner) {
+        if (inner->getDialect() == inner->getContext()->getLoadedDialect("arith") &&
+            !isa<arith::ExtFOp, arith::TruncFOp>(inner))
+          for (Type t : inner->getResultTypes())
+            narrow |= isa<FloatType>(t) && t.getIntOrFloatBitWidth() < 32;
+      });
+      if (narrow)
+        named.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::generalizeNamedOp(rewriter, op)))
+        return signalPassFailure();
+    }
   }
 };
 
@@ -165,6 +206,8 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
     pm.addPass(std::make_unique<EmitCInterfacePass>());
   pm.addPass(std::make_unique<StripStateAttributesPass>());
   // bf16 arithmetic and math compute in f32 and round explicitly.
+  pm.addNestedPass<func::FuncOp>(
+      std::make_unique<GeneralizeNarrowNamedOpsPass>());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(
