@@ -146,7 +146,8 @@ struct EmitCInterfacePass
 static void addBufferizeAndLowerToLLVM(
     OpPassManager &pm, bool x86vector,
     std::optional<bf16::ConvertMatmulToMicrokernelOptions> codegen =
-        std::nullopt) {
+        std::nullopt,
+    bool vectorize = true) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -162,7 +163,8 @@ static void addBufferizeAndLowerToLLVM(
   if (codegen) {
     pm.addNestedPass<func::FuncOp>(
         bf16::createConvertMatmulToMicrokernel(*codegen));
-    pm.addNestedPass<func::FuncOp>(bf16::createVectorizeElementwise());
+    if (vectorize)
+      pm.addNestedPass<func::FuncOp>(bf16::createVectorizeElementwise());
     pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
         VectorTransferToSCFOptions().enableFullUnroll()));
     if (x86vector)
@@ -226,7 +228,7 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
   bf16::ConvertMatmulToMicrokernelOptions codegen;
   codegen.bf16Dot = native ? "vdpbf16ps" : "fma";
-  addBufferizeAndLowerToLLVM(pm, native, codegen);
+  addBufferizeAndLowerToLLVM(pm, native, codegen, options.vectorize);
   return success();
 }
 

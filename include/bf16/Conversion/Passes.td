@@ -143,6 +143,9 @@ def ConvertMatmulToMicrokernel
        whose body loads `nr/16` packed B vectors, broadcasts one A pair per
        row and issues `mr * nr/16` multiply-accumulates, and the stores back
        to C (masked for an N remainder; M remainders get a smaller tile).
+    3. a constant `linalg.fill` of C right before the GEMM (only
+       side-effect-free ops in between) is absorbed: the accumulators start
+       from the constant and C is not read.
 
     `bf16-dot=vdpbf16ps` uses `x86vector.avx512.dot` (needs AVX512-BF16).
     `bf16-dot=fma` emulates it with FP32 `math.fma` on the widened pair
@@ -198,7 +201,9 @@ def VectorizeElementwise
     `convert-vector-to-scf{full-unroll}` later turns into scalar loads.
 
     The rewrite changes no arithmetic: every element sees the same ops in
-    the same order, so results are bit-identical to the scalar loops.
+    the same order, so results are bit-identical to the scalar loops (the
+    lowp kernel tests and whole training steps print the same bits with
+    and without it).
     Reductions (and so GEMMs, see `convert-matmul-to-microkernel`) are not
     touched.
   }];

@@ -44,6 +44,11 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
       *this, "emit-c-interface",
       llvm::cl::desc("Attach llvm.emit_c_interface to every public function"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Vectorize all-parallel linalg ops at 16 lanes "
+                     "(vectorize-linalg-elementwise); results are unchanged"),
+      llvm::cl::init(true)};
 };
 
 /// Builds `bf16-train-to-llvm`: BF16 (or FP32) tensor IR to the LLVM dialect.

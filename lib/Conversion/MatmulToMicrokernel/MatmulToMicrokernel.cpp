@@ -67,7 +67,29 @@ struct Gemm {
   bool batched;
   int64_t batch, m, n, k;
   Scheme scheme;
+  /// A linalg.fill of C with a constant right before the GEMM (only
+  /// side-effect-free ops in between): the kernel starts its accumulators
+  /// from the constant instead of loading C, and the fill goes away.
+  linalg::FillOp fill;
+  Value fillValue;
 };
+
+/// The fill of `c` that the GEMM `op` can absorb, if any.
+static linalg::FillOp fusableFill(Operation *op, Value c) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      if (fill.hasPureBufferSemantics() &&
+          fill.getDpsInitOperand(0)->get() == c &&
+          fill.getInputs()[0].getType().isF32() &&
+          fill.getInputs()[0].getDefiningOp<arith::ConstantOp>())
+        return fill;
+      return {};
+    }
+    if (!isMemoryEffectFree(prev) && !isa<memref::AllocOp>(prev))
+      return {};
+  }
+  return {};
+}
 
 /// The innermost stride is 1 and the layout is strided (other strides may be
 /// dynamic: every access indexes the memref).
@@ -118,6 +140,8 @@ FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,
   g.k = ta.getDimSize(o + 1);
   if (g.m == 0 || g.n == 0 || g.k == 0 || g.batch == 0)
     return rewriter.notifyMatchFailure(op, "empty iteration space");
+  if ((g.fill = fusableFill(op, g.c)))
+    g.fillValue = g.fill.getInputs()[0];
   return g;
 }
 
@@ -337,8 +361,15 @@ private:
       return at(batchIv, {add(m0, r), add(col0, j * kLanes)});
     };
     SmallVector<Value> accs;
+    Value init;
+    if (g.fillValue)
+      init = vector::BroadcastOp::create(b, loc, accType, g.fillValue);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t j = 0; j < cols; ++j) {
+        if (init) {
+          accs.push_back(g.scheme == Scheme::BF16Emulated ? flush(init) : init);
+          continue;
+        }
         Value v = (mask && j == cols - 1)
                       ? vector::MaskedLoadOp::create(b, loc, accType, g.c,
                                                      cIndices(r, j), mask,
@@ -423,6 +454,9 @@ struct LowerGemm : public OpRewritePattern<OpTy> {
       return failure();
     GemmEmitter(rewriter, op.getLoc(), *g, cfg).emit();
     rewriter.eraseOp(op);
+    // Every element of C is written by the kernels, so the fill is dead.
+    if (g->fill)
+      rewriter.eraseOp(g->fill);
     return success();
   }
   MicrokernelConfig cfg;

@@ -93,3 +93,31 @@ func.func @left_alone(%t: tensor<4x8xbf16>, %tb: tensor<8x16xbf16>, %tc: tensor<
   linalg.matmul ins(%a, %db : memref<4x8xbf16>, memref<8x16xbf16>) outs(%cb : memref<4x16xbf16>)
   return %r : tensor<4x16xf32>
 }
+
+// A constant fill of C right before the GEMM is absorbed: the accumulators
+// start from the constant (no load of C) and the fill is gone. A fill with a
+// store to C in between is kept.
+// CHECK-LABEL: func.func @fused_fill
+// CHECK-NOT: linalg.fill
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[Z]]
+// CHECK-NOT: vector.load %{{.*}} : memref<6x64xf32>
+// CHECK: vector.store {{.*}} : memref<6x64xf32>, vector<16xf32>
+func.func @fused_fill(%a: memref<6x32xbf16>, %b: memref<32x64xbf16>, %c: memref<6x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<6x64xf32>)
+  linalg.matmul ins(%a, %b : memref<6x32xbf16>, memref<32x64xbf16>) outs(%c : memref<6x64xf32>)
+  return
+}
+// CHECK-LABEL: func.func @kept_fill
+// CHECK: linalg.fill
+// CHECK: memref.store
+// CHECK: vector.load %{{.*}} : memref<6x64xf32>, vector<16xf32>
+func.func @kept_fill(%a: memref<6x32xbf16>, %b: memref<32x64xbf16>, %c: memref<6x64xf32>, %i: index) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<6x64xf32>)
+  memref.store %one, %c[%i, %i] : memref<6x64xf32>
+  linalg.matmul ins(%a, %b : memref<6x32xbf16>, memref<32x64xbf16>) outs(%c : memref<6x64xf32>)
+  return
+}
