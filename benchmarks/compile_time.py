@@ -17,9 +17,7 @@ process, which a busy shared machine disturbs far less than wall time
   train      bf16-opt --bf16-train=R                      (print to a file)
   opt        bf16-opt --bf16-train=R --bf16-train-to-llvm=target=T
              (the whole MLIR compile, LLVM dialect printed to a file)
-  translate  mlir-translate --mlir-to-llvmir of that output (with
-             --allow-unregistered-dialect: see README, the stray
-             #arith.fastmath attribute on llvm.fpext)
+  translate  mlir-translate --mlir-to-llvmir of that output
   clang      clang -O2 -march=native -c of the .ll (LLVM's optimizer and
              code generator, as an AOT build would run them)
   jit        bf16-run --steps=2 with the same passes, minus its two steps:
@@ -54,13 +52,9 @@ ROOT = os.path.dirname(HERE)
 LLVM = "/usr/lib/llvm-22"
 sys.path.insert(0, HERE)
 import gen_mlp  # noqa: E402
+import report  # noqa: E402
 
-# The LLVM dialect that --bf16-train-to-llvm prints carries
-# `fastmath = #arith.fastmath<contract>` on llvm.fpext (upstream
-# convert-arith-to-llvm copies arith.extf's flags through unchanged), which a
-# context without the arith dialect cannot parse.
-TRANSLATE = [LLVM + "/bin/mlir-translate", "--allow-unregistered-dialect",
-             "--mlir-to-llvmir"]
+TRANSLATE = [LLVM + "/bin/mlir-translate", "--mlir-to-llvmir"]
 COLUMNS = ["train", "opt", "translate", "clang", "jit", "codegen"]
 
 
@@ -286,19 +280,8 @@ def main():
             lines.append("| %s | %.3f | %.4f | %.4f | %s | %s | %.4f -> %.4f |" % (
                 c, a0, b * 1e3, r2, "n/a" if k is None else "%.2f" % k,
                 "n/a" if ktop is None else "%.2f" % ktop, per[0], per[-1]))
-    if failures:
-        lines.append("")
-        for label, err in failures:
-            lines.append("FAILED: %s: %s" % (label, err.splitlines()[0]))
-    table = "\n".join(lines)
-    print()
-    print(table)
-    with open(os.path.join(out, "table.md"), "w") as f:
-        f.write(table + "\n")
-    with open(os.path.join(out, "compile_time.json"), "w") as f:
-        json.dump({"startup": startup, "rows": rows, "fits": fits,
-                   "failures": failures}, f, indent=1)
-    return 1 if failures else 0
+    return report.finish(out, "compile_time.json", lines, failures,
+                         {"startup": startup, "rows": rows, "fits": fits})
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
-CORE=0; TARGET=host; MIN=0.5
+CORE=0; TARGET=host; MIN=0.2
 while [ $# -gt 0 ]; do
   case "$1" in
     --core) CORE=$2; shift 2 ;;

@@ -24,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import GEMM_SHAPES  # noqa: E402
+from peers import GEMM_SHAPES, best_time  # noqa: E402
 
 LLVM = "/usr/lib/llvm-22/bin"
 
@@ -62,23 +62,13 @@ def d2(tensor):
     return D2(p, p, 0, (r, c), (c, 1))
 
 
-def best_time(fn, min_time):
-    fn()
-    best, spent = float("inf"), 0.0
-    while spent < min_time:
-        t = time.perf_counter()
-        fn()
-        t = time.perf_counter() - t
-        best, spent = min(best, t), spent + t
-    return best
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bf16-opt", required=True)
     ap.add_argument("--peak-json", required=True)
     ap.add_argument("--target", default="host")
-    ap.add_argument("--min-time", type=float, default=0.5)
+    ap.add_argument("--min-time", type=float, default=0.2,
+                    help="each of 3 timed batches lasts at least this long")
     ap.add_argument("--json")
     args = ap.parse_args()
     import torch
@@ -130,8 +120,8 @@ def main():
             libc.free(out.allocated)
         c = torch.empty(m, n, dtype=torch.bfloat16)
         flops = 2.0 * m * n * k
-        t_ours = best_time(ours, args.min_time)
-        t_dnn = best_time(lambda: torch.mm(a, b, out=c), args.min_time)
+        t_ours = best_time(ours, args.min_time, 3)
+        t_dnn = best_time(lambda: torch.mm(a, b, out=c), args.min_time, 3)
         g_ours, g_dnn = flops / t_ours / 1e9, flops / t_dnn / 1e9
         # The product itself is checked against torch (f32 accumulation in
         # both; different summation orders, one BF16 rounding each).

@@ -42,6 +42,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen_mlp  # noqa: E402
+import report  # noqa: E402
 
 OURS = [  # key, label, --pre pipeline (None: the FP32 step)
     ("sr", "bf16-opt BF16+SR", "bf16-train{rounding=stochastic}"),
@@ -291,20 +292,9 @@ def main():
         lines.append("| %s | %s | %s | %s |" % (
             label, fmt(v, "%.3f" if unit == "x" else "%.2f") + (" " + unit if v is not None else ""),
             goal, met))
-    if failures:
-        lines.append("")
-        for label, err in failures:
-            lines.append("FAILED: %s: %s" % (label, err.splitlines()[0] if err else ""))
-    table = "\n".join(lines)
-    print()
-    print(table)
-    with open(os.path.join(out, "table.md"), "w") as f:
-        f.write(table + "\n")
-    with open(os.path.join(out, "mlp_step.json"), "w") as f:
-        json.dump({"model": name, "peaks": peaks, "flops": total,
-                   "flops_executed": executed, "rows": rows,
-                   "failures": failures}, f, indent=1)
-    return 1 if failures else 0
+    return report.finish(out, "mlp_step.json", lines, failures,
+                         {"model": name, "peaks": peaks, "flops": total,
+                          "flops_executed": executed, "rows": rows})
 
 
 if __name__ == "__main__":

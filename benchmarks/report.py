@@ -11,8 +11,28 @@ peak row shows 1.00 against itself.
 """
 
 import json
+import os
 import platform
 import sys
+
+
+def finish(out, json_name, lines, failures, payload):
+    """Shared tail of the benchmark drivers: appends the failures to the
+    markdown table `lines`, prints it, writes OUT/table.md and
+    OUT/json_name (payload plus the failures); returns the exit code."""
+    if failures:
+        lines.append("")
+        for label, err in failures:
+            lines.append("FAILED: %s: %s"
+                         % (label, err.splitlines()[0] if err else ""))
+    table = "\n".join(lines)
+    print()
+    print(table)
+    with open(os.path.join(out, "table.md"), "w") as f:
+        f.write(table + "\n")
+    with open(os.path.join(out, json_name), "w") as f:
+        json.dump(dict(payload, failures=failures), f, indent=1)
+    return 1 if failures else 0
 
 
 def main(argv):

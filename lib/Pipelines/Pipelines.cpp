@@ -107,7 +107,7 @@ struct GeneralizeNarrowNamedOpsPass
         return;
       bool narrow = false;
       op->getRegion(0).walk([&](Operation *inner) {
-        if (inner->getDialect() == inner->getContext()->getLoadedDialect("arith") &&
+        if (isa_and_nonnull<arith::ArithDialect>(inner->getDialect()) &&
             !isa<arith::ExtFOp, arith::TruncFOp>(inner))
           for (Type t : inner->getResultTypes())
             narrow |= isa<FloatType>(t) && t.getIntOrFloatBitWidth() < 32;

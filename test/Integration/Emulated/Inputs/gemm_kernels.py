@@ -93,11 +93,12 @@ def gen():
            "attributes {llvm.emit_c_interface}"]
     body = []
     cases = [(c, False) for c in BF16_CASES] + [(F32_CASE, True)]
-    opaque = set()
+    opaque = {}  # tensor type -> its pass-through function
     for i, (case, f32) in enumerate(cases):
         b, m, n, k = case
         et, it = ("f32", "i32") if f32 else ("bf16", "i16")
         op = "linalg.batch_matmul" if b else "linalg.matmul"
+        reassoc = "[[0, 1, 2]]" if b else "[[0, 1]]"
         ta, tb, tc = (f"tensor<{shape(case, m, k)}x{et}>",
                       f"tensor<{shape(case, k, n)}x{et}>",
                       f"tensor<{shape(case, m, n)}xf32>")
@@ -111,15 +112,14 @@ def gen():
                                     ("c", c, (m, n), "i32")):
             ty = f"tensor<{shape(case, *dims)}x{t}>"
             if ty not in opaque:
-                opaque.add(ty)
-                out.append(f"func.func @opaque_{len(opaque)}(%t: {ty}) -> {ty} "
+                opaque[ty] = f"@opaque_{len(opaque)}"
+                out.append(f"func.func {opaque[ty]}(%t: {ty}) -> {ty} "
                            f"{{ return %t : {ty} }}")
-            fn = f"@opaque_{sorted(opaque).index(ty)}"
+            fn = opaque[ty]
             body.append(f"  %{name}{i}c = arith.constant dense<[" +
                         ", ".join(str((s32 if t == "i32" else s16)(v))
                                   for v in vals) + f"]> : "
                         f"tensor<{len(vals)}x{t}>")
-            reassoc = "[[0, 1, 2]]" if b else "[[0, 1]]"
             body.append(f"  %{name}{i}e = tensor.expand_shape %{name}{i}c "
                         f"{reassoc} output_shape [{shape(case, *dims).replace('x', ', ')}]"
                         f" : tensor<{len(vals)}x{t}> into {ty}")
@@ -128,7 +128,6 @@ def gen():
             body.append(f"  %{name}{i} = arith.bitcast %{name}{i}o : {ty} to {fty}")
         body.append(f"  %r{i} = call @gemm{i}(%a{i}, %b{i}, %c{i}) : "
                     f"({ta}, {tb}, {tc}) -> {tc}")
-        reassoc = "[[0, 1, 2]]" if b else "[[0, 1]]"
         body.append(f"  %r{i}f = tensor.collapse_shape %r{i} {reassoc} : "
                     f"{tc} into tensor<{total}xf32>")
         body.append(f"  %r{i}i = arith.bitcast %r{i}f : tensor<{total}xf32> "
@@ -138,20 +137,8 @@ def gen():
         body.append(f"  %r{i}u = memref.cast %r{i}m : memref<{total}xi32> to "
                     "memref<*xi32>")
         body.append(f"  call @printMemrefI32(%r{i}u) : (memref<*xi32>) -> ()")
-    # Opaque functions were numbered in creation order; fix the references.
-    order = {}
-    for line in out:
-        mm = re.match(r"func.func @opaque_(\d+)\(%t: (\S+)\)", line)
-        if mm:
-            order[mm.group(2)] = mm.group(1)
-    fixed = []
-    for line in body:
-        mm = re.search(r"call @opaque_\d+\(%\w+\) : \((\S+)\)", line)
-        if mm:
-            line = re.sub(r"@opaque_\d+", "@opaque_" + order[mm.group(1)], line)
-        fixed.append(line)
     out.append("func.func @main() {")
-    out.extend(fixed)
+    out.extend(body)
     out.append("  return\n}")
     print("\n".join(out))
 
