@@ -62,11 +62,16 @@ struct StripStateAttributesPass
 };
 
 /// Drops the fast-math flags of arith.extf / arith.truncf.
-/// arith-emulate-unsupported-floats gives the extf/truncf it creates the
-/// flags of the emulated op (e.g. `contract`), and MLIR 22's arith-to-llvm
-/// copies them onto llvm.fpext/fptrunc, which stock mlir-translate then
-/// rejects (llvm-project issue #156692). The flags mean nothing on a
-/// conversion: extf is exact and our truncf roundings are explicit.
+/// arith-emulate-unsupported-floats gives the extf/truncf it creates
+/// `contract`. Two things then go wrong:
+///  - semantics: under `contract`, arith's folder rewrites extf(truncf(x))
+///    to x, so the next greedy rewrite silently drops the bf16 rounding of
+///    every intermediate value of a chain of bf16 ops (test:
+///    Integration/Emulated/intermediate-rounding.mlir);
+///  - MLIR 22's arith-to-llvm copies the flags onto llvm.fpext/fptrunc,
+///    which stock mlir-translate then rejects (llvm-project issue #156692).
+/// Each bf16 op rounds; the pipeline performs exactly the roundings the IR
+/// has, so the flags go before anything folds.
 struct DropConversionFastMathPass
     : public PassWrapper<DropConversionFastMathPass,
                          OperationPass<func::FuncOp>> {

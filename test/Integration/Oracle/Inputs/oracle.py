@@ -36,12 +36,14 @@ tensor with PyTorch's (a = compiled, b = PyTorch; vectors are flattened):
         (an element near 0 is held to the absolute bound of the largest
         element of its tensor; for the loss this is |a - b| / |b|).
   bf16  norm-wise relative error ||a - b||_2 / ||b||_2
-            <= A ||b - c||_2 / ||b||_2 + C u,   A = 2, C = 4, u = 2^-8,
+            <= A ||b - c||_2 / ||b||_2 + C u,   A = 6, C = 4, u = 2^-8,
         c = the same quantity computed by PyTorch in FP32 from the same
         bf16 values (the free trajectory, or one step from the same bf16
         state): "no farther from PyTorch's bf16 step than the sum of both
-        steps' distances to the exact step, with ours at most as far as
-        PyTorch's plus C extra roundings". Justified in docs/Runtime.md.
+        steps' distances to the exact step, with ours at most k = A - 1 = 5
+        times as far as PyTorch's (ours rounds up to 5 times on a chain
+        PyTorch's fused kernel rounds once), plus C roundings for a lucky
+        ||b - c||". Justified in docs/Runtime.md.
 
 It prints one line per example with the worst error and its share of the
 bound (-v: every comparison) and exits with status 1 on any violation.
@@ -68,7 +70,7 @@ DTYPES = {"f32": torch.float32, "bf16": torch.bfloat16}
 # the unit roundoff of bf16 (8 significant bits, round to nearest).
 U_BF16 = 2.0 ** -8
 TOL_F32 = 1e-5
-A_BF16, C_BF16 = 2.0, 4.0
+A_BF16, C_BF16 = 6.0, 4.0
 
 # Hyper-parameters of the bf16 runs that differ from the FP32 drivers: Adam's
 # beta2 = 0.999 rounds to 1.0 in bf16, so 1 - beta2 = 0 inside the step, the
