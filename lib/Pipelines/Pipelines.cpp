@@ -18,6 +18,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -157,12 +158,24 @@ static void addBufferizeAndLowerToLLVM(
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // GEMMs read transposed operands in place (the microkernel transposes
+  // while packing) instead of a transposed copy.
+  if (codegen)
+    pm.addNestedPass<func::FuncOp>(bf16::createFoldTransposeIntoMatmul());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Every buffer bufferization allocated is freed after its last use
+  // (ownership-based deallocation; function results stay owned by the
+  // caller). Without this a training step leaked its temporaries on every
+  // call. Later passes (the GEMM kernels) pair their own allocs and deallocs.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // (Ownership-based deallocation clones a returned buffer the function does
+  // not own, e.g. an argument returned unchanged; clones become alloc+copy.)
+  pm.addPass(createConvertBufferizationToMemRefPass());
   // GEMMs become packed, register-tiled vector kernels; the remaining linalg
   // ops become loops.
   if (codegen) {

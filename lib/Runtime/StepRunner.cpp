@@ -315,6 +315,7 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
   ExecutionEngineOptions engineOptions;
   auto transformer = makeOptimizingTransformer(options.optLevel, 0, nullptr);
   engineOptions.transformer = transformer;
+  engineOptions.enablePerfNotificationListener = options.perfJIT;
   auto engine = ExecutionEngine::create(*lowered, engineOptions);
   if (!engine)
     return engine.takeError();

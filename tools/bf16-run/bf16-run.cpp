@@ -69,6 +69,11 @@ static cl::list<unsigned> printArgs("print-arg",
                                     cl::desc("Print argument IDX at the end"));
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
                                   cl::init(2));
+static cl::opt<bool> perfJIT(
+    "perf-jit",
+    cl::desc("Register the JIT-compiled code with perf (jitdump), for "
+             "`perf record -k 1` + `perf inject --jit`"),
+    cl::init(false));
 
 static int error(const llvm::Twine &message) {
   llvm::errs() << "bf16-run: error: " << message << "\n";
@@ -94,6 +99,7 @@ int main(int argc, char **argv) {
   options.defaultScalar = defaultScalar;
   options.intRange = intRange;
   options.optLevel = std::min(optLevel.getValue(), 3u);
+  options.perfJIT = perfJIT;
   for (const std::string &s : sets) {
     unsigned i;
     StringRef v;

@@ -45,11 +45,18 @@ struct MicrokernelConfig {
 /// AVX-512 registers or is malformed.
 bool isValidMicrokernelConfig(const MicrokernelConfig &cfg, std::string &why);
 
-/// Static-shape memref linalg.matmul / linalg.batch_matmul (default maps,
+/// Static-shape memref linalg.matmul / linalg.batch_matmul (default maps or
+/// A and/or B stored transposed,
 /// unit innermost strides; bf16 x bf16 -> f32, or f32) become packed,
 /// register-tiled vector kernels. `cfg` must be valid.
 void populateMatmulToMicrokernelPatterns(RewritePatternSet &patterns,
                                          const MicrokernelConfig &cfg);
+
+/// A 2-D linalg.transpose (or batch [0, 2, 1]) feeding an input of a
+/// linalg.matmul / linalg.batch_matmul is folded into the contraction's
+/// indexing maps (matmul_transpose_a / _b form), so that the GEMM reads the
+/// untransposed operand and no transposed copy is made.
+void populateFoldTransposeIntoMatmulPatterns(RewritePatternSet &patterns);
 
 /// Tiles an all-parallel, static-shape memref linalg op to 1 x .. x `width`
 /// tiles (scf::tileUsingSCF) and vectorizes each tile (linalg::vectorize).
@@ -60,6 +67,7 @@ LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
 
 #define GEN_PASS_DECL_VECTORIZEELEMENTWISE
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
+#define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #define GEN_PASS_DECL_CONVERTLOWPTOX86
 #include "bf16/Conversion/Passes.h.inc"

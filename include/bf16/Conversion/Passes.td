@@ -124,15 +124,39 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
   ];
 }
 
+def FoldTransposeIntoMatmul
+    : Pass<"fold-transpose-into-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Fold linalg.transpose producers of GEMM inputs into the "
+                "GEMM's indexing maps";
+  let description = [{
+    A `linalg.matmul` or `linalg.batch_matmul` whose A or B input is the
+    result of a `linalg.transpose` that swaps the two matrix dimensions
+    (permutation `[1, 0]`, or `[0, 2, 1]` with a batch dimension) reads the
+    transpose's input instead, through transposed indexing maps (the maps of
+    `matmul_transpose_a` / `matmul_transpose_b`; a second transpose of an
+    already transposed operand restores the default map). The transposed
+    copy disappears when nothing else uses it.
+
+    This is the form `convert-matmul-to-microkernel` packs directly: a
+    transposed B is transposed while it is packed, a transposed A is packed
+    like B. Backward passes (`dW = X^T dY`, `dX = dY W^T`) are written this
+    way by `--bf16-train`'s frontends. Works on tensors and memrefs; other
+    contractions and other permutations are left alone. Pure
+    restructuring: every C element is accumulated in the same order.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def ConvertMatmulToMicrokernel
     : Pass<"convert-matmul-to-microkernel", "::mlir::func::FuncOp"> {
   let summary = "Lower static-shape memref GEMMs to packed, register-tiled "
                 "vector kernels (vdpbf16ps for BF16)";
   let description = [{
     Rewrites `linalg.matmul` and `linalg.batch_matmul` on memrefs (after
-    bufferization) with default indexing maps, static shapes and unit
-    innermost strides, whose inputs are both `bf16` (or both `f32`) and
-    whose accumulator is `f32`, into:
+    bufferization) with default or transposed-operand indexing maps (A as
+    `[k][m]` and/or B as `[n][k]`, the maps of `matmul_transpose_a` /
+    `_b`), static shapes and unit innermost strides, whose inputs are both
+    `bf16` (or both `f32`) and whose accumulator is `f32`, into:
 
     1. packing of B into a 64-byte aligned buffer of `N/nr` column panels
        in which each 32-bit lane holds the two K-adjacent BF16 values that
@@ -143,7 +167,12 @@ def ConvertMatmulToMicrokernel
        whose body loads `nr/16` packed B vectors, broadcasts one A pair per
        row and issues `mr * nr/16` multiply-accumulates, and the stores back
        to C (masked for an N remainder; M remainders get a smaller tile).
-    3. a constant `linalg.fill` of C right before the GEMM (only
+    3. a B stored `[n][k]` is transposed while it is packed (16 x 16 blocks
+       of 32-bit lanes: 16 row loads, 64 two-source shuffles, 16 stores),
+       giving the same packed layout; an A stored `[k][m]` with BF16 pairs
+       is packed like B in panels of 16 rows, so that each row's pair is one
+       32-bit load (f32 A elements are loaded in place);
+    4. a constant `linalg.fill` of C right before the GEMM (only
        side-effect-free ops in between) is absorbed: the accumulators start
        from the constant and C is not read.
 
@@ -156,8 +185,10 @@ def ConvertMatmulToMicrokernel
     element in the order of `bf16::ref::gemmBF16`. `f32` GEMMs use
     `math.fma` with K in increasing order.
 
-    Other contractions (dynamic shapes, transposed maps, other element
-    types, convolutions) are left alone for `convert-linalg-to-loops`.
+    Other contractions (dynamic shapes, a transposed C or broadcast maps,
+    other element types, convolutions) are left alone for
+    `convert-linalg-to-loops`. Packing is restructuring only: every C
+    element is accumulated in the same order whatever the operand layout.
   }];
   let options = [
     Option<"bf16Dot", "bf16-dot", "std::string", /*default=*/"\"vdpbf16ps\"",

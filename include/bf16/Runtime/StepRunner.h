@@ -46,6 +46,8 @@ struct StepRunnerOptions {
   std::map<unsigned, std::string> npyFiles;
   /// LLVM optimization level of the JIT (0-3).
   unsigned optLevel = 2;
+  /// Register the JIT-compiled code with perf (LLVM's jitdump listener).
+  bool perfJIT = false;
 };
 
 /// One argument or result of the step (tensor-level signature).

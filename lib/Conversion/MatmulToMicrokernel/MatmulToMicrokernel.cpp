@@ -62,9 +62,11 @@ enum class Scheme {
 };
 
 /// A matched GEMM: C[b][m][n] += A[b][m][k] * B[b][k][n] (no b for matmul).
+/// With transA, A is stored as [b][k][m]; with transB, B as [b][n][k].
 struct Gemm {
   Value a, b, c;
   bool batched;
+  bool transA = false, transB = false;
   int64_t batch, m, n, k;
   Scheme scheme;
   /// A linalg.fill of C with a constant right before the GEMM (only
@@ -101,12 +103,53 @@ bool unitInnerStride(MemRefType t) {
   return !strides.empty() && strides.back() == 1;
 }
 
+/// Which operands of a matmul / batch_matmul are stored transposed, from its
+/// indexing maps: A (m, k) or (k, m), B (k, n) or (n, k), C (m, n), after the
+/// batch dimension if any. Anything else (broadcasts, a transposed C) fails.
+static LogicalResult classifyMaps(linalg::LinalgOp op, bool batched,
+                                  bool &transA, bool &transB) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps.size() != 3)
+    return failure();
+  MLIRContext *ctx = op->getContext();
+  unsigned o = batched ? 1 : 0;
+  unsigned dims = o + 3;
+  auto make = [&](unsigned x, unsigned y) {
+    SmallVector<AffineExpr> e;
+    if (batched)
+      e.push_back(getAffineDimExpr(0, ctx));
+    e.push_back(getAffineDimExpr(o + x, ctx));
+    e.push_back(getAffineDimExpr(o + y, ctx));
+    return AffineMap::get(dims, 0, e, ctx);
+  };
+  const unsigned m = 0, n = 1, k = 2;
+  if (maps[2] != make(m, n))
+    return failure();
+  if (maps[0] == make(m, k))
+    transA = false;
+  else if (maps[0] == make(k, m))
+    transA = true;
+  else
+    return failure();
+  if (maps[1] == make(k, n))
+    transB = false;
+  else if (maps[1] == make(n, k))
+    transB = true;
+  else
+    return failure();
+  return success();
+}
+
 FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,
                           PatternRewriter &rewriter) {
   if (!op.hasPureBufferSemantics())
     return rewriter.notifyMatchFailure(op, "not on memrefs");
   Gemm g;
   g.batched = isa<linalg::BatchMatmulOp>(op);
+  if (failed(classifyMaps(op, g.batched, g.transA, g.transB)))
+    return rewriter.notifyMatchFailure(
+        op, "indexing maps are not those of a (batch) matmul with "
+            "optionally transposed A and B");
   unsigned rank = g.batched ? 3 : 2;
   g.a = op.getDpsInputOperand(0)->get();
   g.b = op.getDpsInputOperand(1)->get();
@@ -137,7 +180,7 @@ FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,
   g.batch = g.batched ? tc.getDimSize(0) : 1;
   g.m = tc.getDimSize(o);
   g.n = tc.getDimSize(o + 1);
-  g.k = ta.getDimSize(o + 1);
+  g.k = ta.getDimSize(g.transA ? o : o + 1);
   if (g.m == 0 || g.n == 0 || g.k == 0 || g.batch == 0)
     return rewriter.notifyMatchFailure(op, "empty iteration space");
   if ((g.fill = fusableFill(op, g.c)))
@@ -166,6 +209,13 @@ public:
     auto packedType = MemRefType::get({panels, steps, nr * p}, elem);
     Value packed = memref::AllocOp::create(b, loc, packedType,
                                            b.getI64IntegerAttr(64));
+    // A stored [k][m] with BF16 pairs: its pairs are packed like B's, in
+    // panels of 16 rows of C, so that a row's pair is one 32-bit load.
+    if (g.transA && p == 2) {
+      auto aType = MemRefType::get({ceilDiv(g.m, kLanes), steps, kLanes * p},
+                                   elem);
+      aPacked = memref::AllocOp::create(b, loc, aType, b.getI64IntegerAttr(64));
+    }
     if (g.batched) {
       auto loop = scf::ForOp::create(b, loc, idx(0), idx(g.batch), idx(1));
       OpBuilder::InsertionGuard guard(b);
@@ -175,6 +225,8 @@ public:
       emitBatch(packed, Value());
     }
     memref::DeallocOp::create(b, loc, packed);
+    if (aPacked)
+      memref::DeallocOp::create(b, loc, aPacked);
   }
 
 private:
@@ -222,13 +274,15 @@ private:
 
   // ---- packing ----------------------------------------------------------
 
-  /// Bp[panel][step][...] <- the NR columns of B starting at panel*NR, rows
+  /// packed[panel][step][...] <- the `width` columns of the K-major operand
+  /// `src` ([k][cols]: B, or a transposed A) starting at panel*width, rows
   /// step*P .. step*P+P-1 (interleaved for P = 2; a missing odd row of an
-  /// odd K and columns past N are zeros).
-  void emitPack(Value packed, Value batchIv) {
-    int64_t panels = ceilDiv(g.n, nr);
+  /// odd K and columns past `cols` are zeros).
+  void emitPack(Value src, Value packed, Value batchIv, int64_t cols,
+                int64_t width) {
+    int64_t panels = ceilDiv(cols, width);
     int64_t fullSteps = g.k / p;
-    bool nInBounds = g.n % nr == 0;
+    bool nInBounds = cols % width == 0;
     auto rowType = VectorType::get({kLanes}, elem);
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
     Value zeroRow = arith::ConstantOp::create(
@@ -239,13 +293,13 @@ private:
       interleave.push_back(l + kLanes);
     }
     auto packStep = [&](Value panel, Value step, bool hasSecondRow) {
-      Value col0 = mul(panel, nr);
+      Value col0 = mul(panel, width);
       Value row = mul(step, p);
-      for (int64_t j = 0; j < nr / kLanes; ++j) {
+      for (int64_t j = 0; j < width / kLanes; ++j) {
         Value col = add(col0, j * kLanes);
         auto read = [&](Value r) -> Value {
           return vector::TransferReadOp::create(
-              b, loc, rowType, g.b, at(batchIv, {r, col}), zero,
+              b, loc, rowType, src, at(batchIv, {r, col}), zero,
               ArrayRef<bool>{nInBounds});
         };
         Value v = read(row);
@@ -272,6 +326,96 @@ private:
       packStep(panel, idx(fullSteps), /*hasSecondRow=*/false);
   }
 
+  /// Transposes 16 vectors of 16 x i32 (rows[i][c] -> result[c][i]): four
+  /// butterfly stages; stage d exchanges the off-diagonal d x d blocks of
+  /// every 2d x 2d block with one two-source shuffle per row.
+  SmallVector<Value> transpose16(SmallVector<Value> rows) {
+    for (int64_t d = kLanes / 2; d >= 1; d /= 2) {
+      SmallVector<int64_t> lo, hi;
+      for (int64_t c = 0; c < kLanes; ++c) {
+        bool first = (c & d) == 0;
+        lo.push_back(first ? c : kLanes + c - d);
+        hi.push_back(first ? c + d : kLanes + c);
+      }
+      SmallVector<Value> next(rows.size());
+      for (int64_t i = 0; i < kLanes; ++i) {
+        if (i & d)
+          continue;
+        next[i] = vector::ShuffleOp::create(b, loc, rows[i], rows[i + d],
+                                            b.getDenseI64ArrayAttr(lo));
+        next[i + d] = vector::ShuffleOp::create(b, loc, rows[i], rows[i + d],
+                                                b.getDenseI64ArrayAttr(hi));
+      }
+      rows = std::move(next);
+    }
+    return rows;
+  }
+
+  /// Bp as in emitPack, from B stored [n][k]: a block of 16 columns x 16
+  /// steps is 16 row loads of B (16 32-bit lanes: a BF16 pair or an f32
+  /// each), one 16 x 16 transpose and 16 stores. Rows past N and K past its
+  /// end read as zeros, so the layout is exactly emitPack's.
+  void emitPackTransposed(Value packed, Value batchIv) {
+    int64_t panels = ceilDiv(g.n, nr);
+    int64_t steps = ceilDiv(g.k, p);
+    int64_t fullBlocks = steps / kLanes;
+    auto loadType = VectorType::get({kLanes * p}, elem);
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+    Value zeroRow = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(0)));
+    // validCols: columns of this panel that exist (static for the last).
+    auto packBlock = [&](Value panel, Value block, int64_t blockSteps,
+                         int64_t validCols) {
+      Value k0 = mul(block, kLanes * p);
+      Value step0 = mul(block, kLanes);
+      for (int64_t j = 0; j * kLanes < validCols; ++j) {
+        Value col0 = add(mul(panel, nr), j * kLanes);
+        SmallVector<Value> rows;
+        for (int64_t i = 0; i < kLanes; ++i) {
+          if (j * kLanes + i >= validCols) {
+            rows.push_back(zeroRow);
+            continue;
+          }
+          Value v = vector::TransferReadOp::create(
+              b, loc, loadType, g.b, at(batchIv, {add(col0, i), k0}), zero,
+              ArrayRef<bool>{blockSteps == kLanes &&
+                             fullBlocks * kLanes * p <= g.k});
+          rows.push_back(vector::BitCastOp::create(b, loc, i32Vec, v));
+        }
+        SmallVector<Value> cols = transpose16(rows);
+        for (int64_t c = 0; c < blockSteps; ++c)
+          vector::StoreOp::create(
+              b, loc, vector::BitCastOp::create(b, loc, bVecType, cols[c]),
+              packed, ValueRange{panel, add(step0, c), idx(j * kLanes * p)});
+      }
+      // Columns of the panel past N: zero lanes.
+      for (int64_t j = ceilDiv(validCols, kLanes); j < nr / kLanes; ++j)
+        for (int64_t c = 0; c < blockSteps; ++c)
+          vector::StoreOp::create(
+              b, loc, vector::BitCastOp::create(b, loc, bVecType, zeroRow),
+              packed, ValueRange{panel, add(step0, c), idx(j * kLanes * p)});
+    };
+    auto forPanel = [&](Value panel, int64_t validCols) {
+      if (fullBlocks > 0) {
+        auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullBlocks), idx(1));
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(loop.getBody()->getTerminator());
+        packBlock(panel, loop.getInductionVar(), kLanes, validCols);
+      }
+      if (steps % kLanes != 0)
+        packBlock(panel, idx(fullBlocks), steps % kLanes, validCols);
+    };
+    int64_t fullPanels = g.n / nr;
+    if (fullPanels > 0) {
+      auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullPanels), idx(1));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+      forPanel(loop.getInductionVar(), nr);
+    }
+    if (panels > fullPanels)
+      forPanel(idx(fullPanels), g.n - fullPanels * nr);
+  }
+
   // ---- the register-tiled kernel ----------------------------------------
 
   /// The A operand of step `step` for row `row`: the BF16 pair broadcast to
@@ -279,12 +423,20 @@ private:
   Value broadcastA(Value batchIv, Value row, Value step, bool lastOddStep) {
     Value col = mul(step, p);
     if (p == 1) {
-      Value s = memref::LoadOp::create(b, loc, g.a, at(batchIv, {row, col}));
+      Value s = memref::LoadOp::create(
+          b, loc, g.a, at(batchIv, g.transA ? std::initializer_list<Value>{col, row}
+                                            : std::initializer_list<Value>{row, col}));
       return vector::BroadcastOp::create(b, loc, accType, s);
     }
     auto pairType = VectorType::get({2}, elem);
     Value pair;
-    if (lastOddStep) {
+    if (g.transA) {
+      // The pair of `row` in the packed A (zero-padded for an odd K).
+      Value panel = arith::DivUIOp::create(b, loc, row, idx(kLanes));
+      Value lane = arith::RemUIOp::create(b, loc, row, idx(kLanes));
+      pair = vector::LoadOp::create(b, loc, pairType, aPacked,
+                                    ValueRange{panel, step, mul(lane, p)});
+    } else if (lastOddStep) {
       Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
       pair = vector::TransferReadOp::create(b, loc, pairType, g.a,
                                             at(batchIv, {row, col}), zero,
@@ -421,7 +573,12 @@ private:
   }
 
   void emitBatch(Value packed, Value batchIv) {
-    emitPack(packed, batchIv);
+    if (g.transB)
+      emitPackTransposed(packed, batchIv);
+    else
+      emitPack(g.b, packed, batchIv, g.n, nr);
+    if (aPacked)
+      emitPack(g.a, aPacked, batchIv, g.m, kLanes);
     int64_t fullPanels = g.n / nr;
     if (fullPanels > 0) {
       auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullPanels), idx(1));
@@ -437,6 +594,7 @@ private:
   Location loc;
   const Gemm &g;
   int64_t mr, nr, p;
+  Value aPacked; ///< A's pairs, packed like B, when A is stored [k][m]
   Type elem;
   VectorType accType, bVecType, i32Vec;
 };
@@ -447,8 +605,6 @@ struct LowerGemm : public OpRewritePattern<OpTy> {
       : OpRewritePattern<OpTy>(ctx), cfg(cfg) {}
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    if (op.hasUserDefinedMaps())
-      return rewriter.notifyMatchFailure(op, "user-defined indexing maps");
     FailureOr<Gemm> g = matchGemm(op, cfg, rewriter);
     if (failed(g))
       return failure();

@@ -73,7 +73,7 @@ func.func @f32(%a: memref<2x5xf32>, %b: memref<5x64xf32>, %c: memref<2x64xf32>) 
 }
 
 // Not lowered (left for convert-linalg-to-loops): tensors, dynamic shapes,
-// a non-unit innermost stride, transposed maps, an f16 input and a bf16
+// a non-unit innermost stride, a transposed C, an f16 input and a bf16
 // accumulator.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-COUNT-6: linalg.matmul
@@ -81,14 +81,14 @@ func.func @f32(%a: memref<2x5xf32>, %b: memref<5x64xf32>, %c: memref<2x64xf32>) 
 func.func @left_alone(%t: tensor<4x8xbf16>, %tb: tensor<8x16xbf16>, %tc: tensor<4x16xf32>,
                       %d: memref<?x8xbf16>, %db: memref<8x16xbf16>, %dc: memref<?x16xf32>,
                       %s: memref<4x8xbf16, strided<[16, 2]>>,
-                      %bt: memref<16x8xbf16>,
+                      %ct: memref<16x4xf32>,
                       %h: memref<4x8xf16>, %hb: memref<8x16xf16>, %c: memref<4x16xf32>,
                       %a: memref<4x8xbf16>, %cb: memref<4x16xbf16>) -> tensor<4x16xf32> {
   %r = linalg.matmul ins(%t, %tb : tensor<4x8xbf16>, tensor<8x16xbf16>) outs(%tc : tensor<4x16xf32>) -> tensor<4x16xf32>
   linalg.matmul ins(%d, %db : memref<?x8xbf16>, memref<8x16xbf16>) outs(%dc : memref<?x16xf32>)
   linalg.matmul ins(%s, %db : memref<4x8xbf16, strided<[16, 2]>>, memref<8x16xbf16>) outs(%c : memref<4x16xf32>)
-  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-      ins(%a, %bt : memref<4x8xbf16>, memref<16x8xbf16>) outs(%c : memref<4x16xf32>)
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (n, m)>]
+      ins(%a, %db : memref<4x8xbf16>, memref<8x16xbf16>) outs(%ct : memref<16x4xf32>)
   linalg.matmul ins(%h, %hb : memref<4x8xf16>, memref<8x16xf16>) outs(%c : memref<4x16xf32>)
   linalg.matmul ins(%a, %db : memref<4x8xbf16>, memref<8x16xbf16>) outs(%cb : memref<4x16xbf16>)
   return %r : tensor<4x16xf32>
@@ -119,5 +119,53 @@ func.func @kept_fill(%a: memref<6x32xbf16>, %b: memref<32x64xbf16>, %c: memref<6
   linalg.fill ins(%zero : f32) outs(%c : memref<6x64xf32>)
   memref.store %one, %c[%i, %i] : memref<6x64xf32>
   linalg.matmul ins(%a, %b : memref<6x32xbf16>, memref<32x64xbf16>) outs(%c : memref<6x64xf32>)
+  return
+}
+
+// B stored [n][k] (matmul_transpose_b maps): packed to the same VNNI panels
+// by 16 x 16 transposes of 32-bit lanes (BF16 pairs): 16 row loads of B, 4
+// butterfly stages of 16 two-source shuffles each, 16 stores per block of
+// 16 columns x 16 K steps; K = 40 is 20 steps: one full block and a partial
+// one of 4 steps whose row reads are padded (not in bounds).
+// CHECK-LABEL: func.func @transposed_b
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x20x64xbf16>
+// CHECK: scf.for
+// CHECK-COUNT-16: vector.transfer_read {{.*}} {in_bounds = [true]} : memref<32x40xbf16>, vector<32xbf16>
+// CHECK-COUNT-64: vector.shuffle
+// CHECK-COUNT-16: vector.store {{.*}} : memref<1x20x64xbf16>, vector<32xbf16>
+// CHECK: vector.transfer_read {{.*}} : memref<32x40xbf16>, vector<32xbf16>
+// CHECK: x86vector.avx512.dot
+func.func @transposed_b(%a: memref<6x40xbf16>, %b: memref<32x40xbf16>, %c: memref<6x32xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<6x40xbf16>, memref<32x40xbf16>) outs(%c : memref<6x32xf32>)
+  return
+}
+
+// A stored [k][m] (matmul_transpose_a maps): its pairs are packed like B in
+// panels of 16 rows of C, and each row's pair is one 32-bit load from there.
+// CHECK-LABEL: func.func @transposed_a
+// CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<1x4x32xbf16>
+// CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<1x4x128xbf16>
+// CHECK: arith.divui
+// CHECK: arith.remui
+// CHECK: vector.load {{.*}} : memref<1x4x32xbf16>, vector<2xbf16>
+// CHECK: x86vector.avx512.dot
+// CHECK-DAG: memref.dealloc {{.*}} : memref<1x4x128xbf16>
+// CHECK-DAG: memref.dealloc {{.*}} : memref<1x4x32xbf16>
+func.func @transposed_a(%a: memref<7x6xbf16>, %b: memref<7x64xbf16>, %c: memref<6x64xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<7x6xbf16>, memref<7x64xbf16>) outs(%c : memref<6x64xf32>)
+  return
+}
+
+// f32 with both operands transposed: A elements are loaded at [k][m], B is
+// transposed while packing (16 f32 lanes per row load).
+// CHECK-LABEL: func.func @f32_transposed
+// CHECK: vector.shuffle
+// CHECK: memref.load {{.*}} : memref<5x2xf32>
+// CHECK: math.fma
+func.func @f32_transposed(%a: memref<5x2xf32>, %b: memref<16x5xf32>, %c: memref<2x16xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<5x2xf32>, memref<16x5xf32>) outs(%c : memref<2x16xf32>)
   return
 }
