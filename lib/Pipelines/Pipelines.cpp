@@ -18,7 +18,6 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -162,20 +161,15 @@ static void addBufferizeAndLowerToLLVM(
   // while packing) instead of a transposed copy.
   if (codegen)
     pm.addNestedPass<func::FuncOp>(bf16::createFoldTransposeIntoMatmul());
+  // Returned updates write into the argument they replace (in place when
+  // the bufferization analysis allows), so tied results alias arguments.
+  pm.addNestedPass<func::FuncOp>(bf16::createUpdateInPlace());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Every buffer bufferization allocated is freed after its last use
-  // (ownership-based deallocation; function results stay owned by the
-  // caller). Without this a training step leaked its temporaries on every
-  // call. Later passes (the GEMM kernels) pair their own allocs and deallocs.
-  bufferization::buildBufferDeallocationPipeline(pm);
-  // (Ownership-based deallocation clones a returned buffer the function does
-  // not own, e.g. an argument returned unchanged; clones become alloc+copy.)
-  pm.addPass(createConvertBufferizationToMemRefPass());
   // GEMMs become packed, register-tiled vector kernels; the remaining linalg
   // ops become loops.
   if (codegen) {
@@ -190,6 +184,10 @@ static void addBufferizeAndLowerToLLVM(
     pm.addPass(bf16::createConvertLowpToArith());
     pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   }
+  // Every temporary is freed after its last use (without this a training
+  // step leaked its temporaries on every call); returned buffers, including
+  // arguments updated in place, are left to the caller as they are.
+  pm.addNestedPass<func::FuncOp>(bf16::createFreeTemporaries());
   pm.addPass(createConvertLinalgToLoopsPass());
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());

@@ -257,4 +257,44 @@ def VerifyNarrow : Pass<"bf16-verify-narrow", "::mlir::ModuleOp"> {
   ];
 }
 
+def UpdateInPlace : Pass<"bf16-update-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Let returned updates write into the argument they replace";
+  let description = [{
+    Before one-shot bufferization: for every value a function returns that a
+    linalg op computes into a `tensor.empty` init, if one of the op's inputs
+    is a function argument of the same type read with the same indexing map
+    as that result (an elementwise update `w' = f(w, ...)`), the init
+    becomes that argument. Destination-passing style then lets one-shot
+    bufferization write the new value into the argument's buffer, so the
+    function result aliases the argument and no parameter, optimizer state
+    or compensation buffer is copied per step.
+
+    The rewrite is always correct: tensors are values, and where writing in
+    place would clobber a value still read later, the bufferization
+    analysis inserts a copy instead. An argument is chosen for at most one
+    result.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FreeTemporaries : Pass<"bf16-free-temporaries", "::mlir::func::FuncOp"> {
+  let summary = "Free every memref.alloc after its last use unless it "
+                "escapes";
+  let description = [{
+    After bufferization: for every `memref.alloc` without a `memref.dealloc`,
+    follows its aliases (results of memref type of every op that uses it:
+    views, casts, calls) and, unless one of them is returned, yielded or
+    already deallocated, inserts a `memref.dealloc` right after the last op
+    of the alloc's block that uses any of them.
+
+    Unlike upstream's ownership-based deallocation, a function that returns
+    an argument (an update made in place by `bf16-update-in-place`) returns
+    it as is rather than a clone, which keeps the C ABI's aliasing of tied
+    results and avoids one copy of every parameter per step. Buffers that
+    escape (returned, yielded out of a loop, or reachable through a call's
+    result that is returned) are left to the caller.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // BF16_TRANSFORMS_PASSES
