@@ -237,6 +237,11 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   // would compute constant roundings at compile time, hiding the path that
   // runs.)
   pm.addPass(createConvertTruncFToLowp());
+  // When vectorizing, lowp.random_bits on tensors computes each Philox block
+  // once, 16 blocks per vector<16xi32>, and stores its four words to four
+  // consecutive elements (a quarter of the per-element body's work).
+  if (options.vectorize)
+    pm.addPass(bf16::createConvertRandomBitsToVector());
   // lowp ops on tensors become linalg bodies that keep the scalar lowp ops;
   // they are vectorized with the other elementwise ops after bufferization,
   // and only then do the roundings become vcvtneps2bf16 (AVX512-BF16) or

@@ -65,6 +65,13 @@ void populateFoldTransposeIntoMatmulPatterns(RewritePatternSet &patterns);
 LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
                                      linalg::LinalgOp op, int64_t width);
 
+/// lowp.random_bits on static-shape tensors becomes a loop that computes
+/// `lanes` Philox blocks per vector<lanes x i32> and stores each block's four
+/// words to four consecutive elements (convert-random-bits-to-vector).
+void populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
+                                        int64_t lanes);
+
+#define GEN_PASS_DECL_CONVERTRANDOMBITSTOVECTOR
 #define GEN_PASS_DECL_VECTORIZEELEMENTWISE
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL

@@ -28,8 +28,13 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
     * `lowp.kahan_update` becomes its four steps, each an FP32 `arith.addf`
       or `arith.subf` followed by an integer rounding; the rounded `s` feeds
       `(s - w) - y`, so no canonicalization can fold the compensation away.
-    * `lowp.random_bits` becomes Philox4x32-10 built from
-      `arith.mului_extended`, `arith.xori` and constants.
+    * `lowp.random_bits` becomes Philox4x32-10 built from `arith.muli`,
+      `arith.shrui`, `arith.andi`, `arith.xori` and constants: the words are
+      held zero-extended in i64, so each 32x32->64-bit product is one exact
+      64-bit multiply (x86: `vpmuludq` on vectors) whose halves are hi and
+      lo. On tensors each element computes its whole block and keeps one
+      word; `convert-random-bits-to-vector` is the blocked alternative that
+      `bf16-train-to-llvm` uses when it vectorizes.
     * Ops on tensors first become `linalg.generic` ops whose bodies hold the
       scalar op (upstream elementwise-to-linalg, restricted to `lowp` ops;
       `lowp.random_bits` uses `linalg.index` for the element index), then the
@@ -67,6 +72,79 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
+  let summary = "Lower lowp.random_bits on tensors to Philox on vectors, "
+                "one block per four elements";
+  let description = [{
+    Rewrites `lowp.random_bits` on a static-shape ranked tensor (any rank,
+    including 0) into IR over its flattened row-major elements that
+    computes each Philox4x32-10 block once and uses its four words for the
+    four consecutive elements that the op assigns to it (docs/Numerics.md).
+    The bits are exactly those of the op: element `i` gets word `i & 3` of
+    block `i >> 2`.
+
+    * An `scf.for` over runs of `4 * lanes` elements. Each iteration
+      computes `lanes` blocks from the counters
+      `lo32(offset / 4) + [0, 1, ..., lanes-1]` (`vector<lanes x i32>`) with
+      the arith ops of `convert-lowp-to-arith` (words zero-extended to
+      `vector<lanes x i64>` for the 32x32->64-bit products; key schedule on
+      scalars, broadcast), transposes the four word vectors into element
+      order with `vector.shuffle` (zip of words 0/1 and 2/3, then one
+      shuffle per store) and writes 4 vectors of `lanes` elements with
+      in-bounds `vector.transfer_write`s into a `tensor.empty`.
+    * The last `r = n mod (4 * lanes)` elements (all of them when there are
+      fewer) are one straight-line run of `ceil(r / 4)` blocks whose last
+      store is shorter: no masks, no out-of-bounds accesses.
+    * The flat tensor is reshaped to the op's type (`tensor.expand_shape`,
+      or `tensor.collapse_shape` for rank 0). Empty tensors become a
+      `tensor.empty`.
+
+    This is the per-element linalg body of `convert-lowp-to-arith` (which
+    computes a whole block for every element and selects one word) with a
+    quarter of the Philox work. `bf16-train-to-llvm` runs it before
+    bufferization when it vectorizes (the default); with `vectorize=false`
+    it keeps the per-element lowering. Scalars, vectors and the other lowp
+    ops are left alone; the consumer of the bits is irrelevant.
+
+    Before:
+
+    ```mlir
+    %r = lowp.random_bits %seed, %stream, %step : tensor<2x50xi32>
+    ```
+
+    After (`lanes=16`; 100 = 64 + 36 elements):
+
+    ```mlir
+    %e = tensor.empty() : tensor<100xi32>
+    %l = scf.for %off = %c0 to %c64 step %c64 iter_args(%t = %e) -> (tensor<100xi32>) {
+      %b = arith.shrui %off, %c2 : index
+      %b32 = arith.index_castui %b : index to i32
+      %ctr0 = arith.addi (vector.broadcast %b32), dense<[0, ..., 15]> : vector<16xi32>
+      ...   // 10 Philox rounds on vector<16xi64>, words %w0 .. %w3 : vector<16xi32>
+      %t01 = vector.shuffle %w0, %w1 [0, 16, 1, 17, ...] : vector<16xi32>, vector<16xi32>
+      %t23 = vector.shuffle %w2, %w3 [0, 16, 1, 17, ...] : vector<16xi32>, vector<16xi32>
+      %v0 = vector.shuffle %t01, %t23 [0, 1, 32, 33, 2, 3, 34, 35, ...] : vector<32xi32>, vector<32xi32>
+      %t1 = vector.transfer_write %v0, %t[%off] {in_bounds = [true]} : vector<16xi32>, tensor<100xi32>
+      ...   // 3 more stores of 16
+      scf.yield %t4 : tensor<100xi32>
+    }
+    ...     // 9 blocks on vector<9xi32>, stores of 16, 16 and 4 at 64, 80, 96
+    %r = tensor.expand_shape %f [[0, 1]] output_shape [2, 50] : tensor<100xi32> into tensor<2x50xi32>
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "Philox blocks per vector (each gives 4 elements; the loop step "
+           "is 4 * lanes elements), 1 to 64">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
   ];

@@ -47,7 +47,9 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
       llvm::cl::desc("Vectorize all-parallel linalg ops at 16 lanes "
-                     "(vectorize-linalg-elementwise); results are unchanged"),
+                     "(vectorize-linalg-elementwise) and lowp.random_bits on "
+                     "tensors (convert-random-bits-to-vector); results are "
+                     "unchanged"),
       llvm::cl::init(true)};
 };
 

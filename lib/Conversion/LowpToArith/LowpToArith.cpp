@@ -150,28 +150,52 @@ Value narrowOp(Emitter &e, Value x, Value y, RoundingMode mode) {
   return roundF32(e, r, mode, Value());
 }
 
-/// Philox4x32-10 word for the element index `index` (i64, shape of `like`).
-Value philoxBits(Emitter &e, Value index, Value seed, Value stream,
-                 Value step) {
-  Value c32 = e.c64(32);
-  Value seed64 = e.splat(seed), step64 = e.splat(step);
-  Value k0 = e.trunc(e.i32(), seed64);
-  Value k1 = e.trunc(e.i32(), e.shr(seed64, c32));
-  Value c[4] = {e.trunc(e.i32(), e.shr(index, e.c64(2))), e.splat(stream),
-                e.trunc(e.i32(), step64),
-                e.trunc(e.i32(), e.shr(step64, c32))};
-  Value m0 = e.c32(0xD2511F53u), m1 = e.c32(0xCD9E8D57u);
+/// Philox4x32-10 on the counter (ctr0, stream, lo32(step), hi32(step)) and
+/// key (lo32(seed), hi32(seed)): one block per lane of `ctr0` (the shape of
+/// `e`). The key schedule and the counter words 1-3 are scalars, broadcast
+/// where they are used.
+std::array<Value, 4> philoxBlock(Emitter &e, Value ctr0, Value seed,
+                                 Value stream, Value step) {
+  Emitter s(e.b, e.loc, e.b.getI32Type());
+  // The words live zero-extended in i64 lanes: M * c is then one exact
+  // 64-bit product, hi(M*c) its top half and lo(M*c) its bottom half (the
+  // results of arith.mului_extended on i32). On vectors x86 selects
+  // vpmuludq on the 64-bit lanes directly, and the masks of lo fold away;
+  // mului_extended on vector<16xi32> makes LLVM widen and narrow every word
+  // in every round (the blocked loop of convert-random-bits-to-vector ran
+  // 2.5x slower with it).
+  Emitter w(e.b, e.loc, e.i64());
+  Value c32 = w.c64(32), mask = w.c64(0xFFFFFFFFu);
+  Value k0 = s.trunc(s.i32(), seed);
+  Value k1 = s.trunc(s.i32(), s.shr(seed, s.c64(32)));
+  auto wide = [&](Value scalar32) {
+    return w.splat(s.zext(s.b.getI64Type(), scalar32));
+  };
+  std::array<Value, 4> c = {
+      w.zext(w.i64(), ctr0), wide(stream), wide(s.trunc(s.i32(), step)),
+      wide(s.trunc(s.i32(), s.shr(step, s.c64(32))))};
+  Value m0 = w.c64(0xD2511F53u), m1 = w.c64(0xCD9E8D57u);
   for (int round = 0; round < 10; ++round) {
     if (round > 0) {
-      k0 = e.add(k0, e.c32(0x9E3779B9u));
-      k1 = e.add(k1, e.c32(0xBB67AE85u));
+      k0 = s.add(k0, s.c32(0x9E3779B9u));
+      k1 = s.add(k1, s.c32(0xBB67AE85u));
     }
-    auto p0 = arith::MulUIExtendedOp::create(e.b, e.loc, m0, c[0]);
-    auto p1 = arith::MulUIExtendedOp::create(e.b, e.loc, m1, c[2]);
-    Value next[4] = {e.bxor(e.bxor(p1.getHigh(), c[1]), k0), p1.getLow(),
-                     e.bxor(e.bxor(p0.getHigh(), c[3]), k1), p0.getLow()};
-    std::copy(std::begin(next), std::end(next), std::begin(c));
+    Value p0 = arith::MulIOp::create(e.b, e.loc, m0, c[0]);
+    Value p1 = arith::MulIOp::create(e.b, e.loc, m1, c[2]);
+    c = {w.bxor(w.bxor(w.shr(p1, c32), c[1]), wide(k0)), w.band(p1, mask),
+         w.bxor(w.bxor(w.shr(p0, c32), c[3]), wide(k1)), w.band(p0, mask)};
   }
+  for (Value &word : c)
+    word = e.trunc(e.i32(), word);
+  return c;
+}
+
+/// Philox4x32-10 word for the element index `index` (i64, shape of `like`):
+/// the whole block of element `index`, of which word `index & 3` is kept.
+Value philoxBits(Emitter &e, Value index, Value seed, Value stream,
+                 Value step) {
+  Value ctr0 = e.trunc(e.i32(), e.shr(index, e.c64(2)));
+  std::array<Value, 4> c = philoxBlock(e, ctr0, seed, stream, step);
   Value lane = e.trunc(e.i32(), e.band(index, e.c64(3)));
   Value result = c[3];
   for (int w = 2; w >= 0; --w)
@@ -380,6 +404,13 @@ struct ConvertLowpToArithPass
 };
 
 } // namespace
+
+std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
+                                                   Value ctr0, Value seed,
+                                                   Value stream, Value step) {
+  Emitter e(b, loc, ctr0.getType());
+  return philoxBlock(e, ctr0, seed, stream, step);
+}
 
 void mlir::bf16::populateLowpTensorToLinalgPatterns(
     RewritePatternSet &patterns) {

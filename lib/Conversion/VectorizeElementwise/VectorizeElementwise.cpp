@@ -80,7 +80,7 @@ LogicalResult mlir::bf16::vectorizeElementwiseOp(RewriterBase &rewriter,
 
 namespace {
 /// vector<1x..x1xN> -> vector<N> for elementwise ops with several results
-/// (arith.mului_extended in the Philox body): upstream's cast-away patterns
+/// (lowp.kahan_update, arith.mului_extended): upstream's cast-away patterns
 /// handle single-result ops only, and the LLVM lowering wants 1-D vectors.
 struct FlattenMultiResultElementwise final : RewritePattern {
   FlattenMultiResultElementwise(MLIRContext *ctx)

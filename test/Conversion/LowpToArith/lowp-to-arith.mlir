@@ -83,10 +83,12 @@ func.func @kahan(%w: bf16, %c: bf16, %u: bf16) -> (bf16, bf16) {
 // CHECK: linalg.index 0 : index
 // CHECK: linalg.index 1 : index
 // CHECK: arith.index_castui %{{.*}} : index to i64
-// CHECK-COUNT-20: arith.mului_extended
+// Philox's 20 32x32->64-bit products, on words zero-extended to i64.
+// CHECK-COUNT-20: arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK-NOT: arith.muli
 // CHECK: linalg.yield
 // CLEAN-LABEL: func.func @random_bits_tensor
-// CLEAN-COUNT-20: arith.mului_extended
+// CLEAN-COUNT-20: arith.muli %{{.*}}, %{{.*}} : i64
 func.func @random_bits_tensor(%seed: i64, %stream: i32, %step: i64) -> tensor<3x5xi32> {
   %0 = lowp.random_bits %seed, %stream, %step : tensor<3x5xi32>
   return %0 : tensor<3x5xi32>
