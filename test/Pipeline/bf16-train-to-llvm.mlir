@@ -16,10 +16,14 @@
 // EMU-NOT: avx512bf16
 // EMU-NOT: llvm.fptrunc
 // The Kahan update survives the lowering with its three f32 subtractions
-// (y = u - c, s - w, (s - w) - y); today its roundings use the integer
-// recipe on both targets.
+// (y = u - c, s - w, (s - w) - y); on AVX512-BF16 its roundings are
+// vcvtneps2bf16 too (the addition's and one per subtraction: 5 with the
+// sum's, all of them, no integer recipe's bias constant 0x7FFF).
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512bf16 | FileCheck %s --check-prefix=KAHAN
 // KAHAN-COUNT-3: llvm.fsub %{{.*}} : f32
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512bf16 | FileCheck %s --check-prefix=KAHANCVT
+// KAHANCVT-COUNT-5: llvm.x86.avx512bf16.cvtneps2bf16
+// KAHANCVT-NOT: 32767
 func.func @step(%a: tensor<4xbf16>, %b: tensor<4xbf16>, %c: tensor<4xbf16>)
     -> (tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>) {
   %s = arith.addf %a, %b : tensor<4xbf16>

@@ -184,7 +184,11 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
     scalars into the 256-bit form on a broadcast vector (lane 0 is
     extracted). `vcvtneps2bf16` has exactly the `nearest_even_ftz`
     semantics (docs/Numerics.md): NaN quieted, denormal inputs flushed,
-    round to nearest even. Other lowp ops, other widths and tensors are
+    round to nearest even. `lowp.kahan_update nearest_even_ftz` on bf16
+    scalars and `vector<8|16xbf16>` is first split into its four steps
+    (exact `arith.extf`, one f32 op, `lowp.round`: the order and ops of
+    `convert-lowp-to-arith`'s lowering), so its roundings become
+    `vcvtneps2bf16` too. Other lowp ops, other widths and tensors are
     left for `convert-lowp-to-arith`. Only for targets with AVX512-BF16
     (`+avx512bf16,+avx512vl`).
 
@@ -197,6 +201,7 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
     ```
   }];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::vector::VectorDialect",
     "::mlir::x86vector::X86VectorDialect"
   ];

@@ -7,6 +7,7 @@
 #include "bf16/Conversion/Passes.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
@@ -50,6 +51,46 @@ struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
   }
 };
 
+/// lowp.kahan_update nearest_even_ftz on bf16 vectors of 8 or 16 lanes (or
+/// scalars) as its four 16-bit-FPU steps -- exact widening, one f32 op,
+/// lowp.round -- so that RoundToCvtNePs2Bf16 turns each rounding into
+/// vcvtneps2bf16 (convert-lowp-to-arith would use the integer recipe). The
+/// same ops in the same order as convert-lowp-to-arith's lowering: same bits.
+struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(lowp::KahanUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    Type t = op.getW().getType();
+    if (op.getMode() != lowp::RoundingMode::nearest_even_ftz ||
+        !getElementTypeOrSelf(t).isBF16() || op.getU().getType() != t)
+      return rewriter.notifyMatchFailure(op, "not a bf16 nearest_even_ftz "
+                                             "update");
+    auto v = dyn_cast<VectorType>(t);
+    if (isa<TensorType>(t) ||
+        (v && (v.getRank() != 1 || v.isScalable() ||
+               (v.getNumElements() != 8 && v.getNumElements() != 16))))
+      return rewriter.notifyMatchFailure(op, "not a scalar or vector<8|16>");
+    Location loc = op.getLoc();
+    Type wide = v ? Type(VectorType::get(v.getShape(), rewriter.getF32Type()))
+                  : Type(rewriter.getF32Type());
+    auto mode = lowp::RoundingModeAttr::get(rewriter.getContext(),
+                                            lowp::RoundingMode::nearest_even_ftz);
+    auto step = [&](auto opTag, Value x, Value y) -> Value {
+      using FloatOp = decltype(opTag);
+      Value r = FloatOp::create(rewriter, loc,
+                                arith::ExtFOp::create(rewriter, loc, wide, x),
+                                arith::ExtFOp::create(rewriter, loc, wide, y));
+      return lowp::RoundOp::create(rewriter, loc, t, mode, r, Value());
+    };
+    Value y = step(arith::SubFOp(), op.getU(), op.getC());
+    Value s = step(arith::AddFOp(), op.getW(), y);
+    Value d = step(arith::SubFOp(), s, op.getW());
+    Value c = step(arith::SubFOp(), d, y);
+    rewriter.replaceOp(op, ValueRange{s, c});
+    return success();
+  }
+};
+
 struct ConvertLowpToX86Pass
     : public mlir::bf16::impl::ConvertLowpToX86Base<ConvertLowpToX86Pass> {
   using Base::Base;
@@ -63,5 +104,6 @@ struct ConvertLowpToX86Pass
 } // namespace
 
 void mlir::bf16::populateLowpToX86Patterns(RewritePatternSet &patterns) {
-  patterns.add<RoundToCvtNePs2Bf16>(patterns.getContext());
+  patterns.add<RoundToCvtNePs2Bf16, DecomposeKahanUpdate>(
+      patterns.getContext());
 }
