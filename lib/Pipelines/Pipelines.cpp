@@ -157,10 +157,13 @@ static void addBufferizeAndLowerToLLVM(
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  // GEMMs read transposed operands in place (the microkernel transposes
-  // while packing) instead of a transposed copy.
-  if (codegen)
+  // Convolutions become im2col + batch_matmul, and GEMMs read transposed
+  // operands in place (the microkernel transposes while packing) instead of
+  // a transposed copy.
+  if (codegen) {
+    pm.addNestedPass<func::FuncOp>(bf16::createConvertConvToGemm());
     pm.addNestedPass<func::FuncOp>(bf16::createFoldTransposeIntoMatmul());
+  }
   // Returned updates write into the argument they replace (in place when
   // the bufferization analysis allows), so tied results alias arguments.
   pm.addNestedPass<func::FuncOp>(bf16::createUpdateInPlace());

@@ -58,6 +58,11 @@ void populateMatmulToMicrokernelPatterns(RewritePatternSet &patterns,
 /// untransposed operand and no transposed copy is made.
 void populateFoldTransposeIntoMatmulPatterns(RewritePatternSet &patterns);
 
+/// 2-D convolutions (conv_2d_nchw_fchw, conv_2d_nhwc_hwcf, conv_2d_nhwc_fhwc
+/// on static tensors) become upstream's im2col (a gathering linalg.generic)
+/// and a linalg.batch_matmul, the filter broadcast along the batch.
+void populateConvToGemmPatterns(RewritePatternSet &patterns);
+
 /// Tiles an all-parallel, static-shape memref linalg op to 1 x .. x `width`
 /// tiles (scf::tileUsingSCF) and vectorizes each tile (linalg::vectorize).
 /// Fails without touching the IR when the op is not such an op, its
@@ -75,6 +80,7 @@ void populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
 #define GEN_PASS_DECL_VECTORIZEELEMENTWISE
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL
+#define GEN_PASS_DECL_CONVERTCONVTOGEMM
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #define GEN_PASS_DECL_CONVERTLOWPTOX86
 #include "bf16/Conversion/Passes.h.inc"

@@ -207,6 +207,33 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
   ];
 }
 
+def ConvertConvToGemm : Pass<"convert-conv-to-gemm", "::mlir::func::FuncOp"> {
+  let summary = "2-D convolutions as im2col + linalg.batch_matmul";
+  let description = [{
+    Rewrites `linalg.conv_2d_nchw_fchw`, `linalg.conv_2d_nhwc_hwcf` and
+    `linalg.conv_2d_nhwc_fhwc` on static tensors with upstream's im2col
+    (`linalg::populateConvertConv2DToImg2ColPatterns`): a gathering
+    `linalg.generic` materializes the input patches as a
+    `[batch][C*KH*KW][OH*OW]` (NCHW) tensor, and the convolution becomes a
+    contraction with the filter. That contraction, a `linalg.generic` whose
+    filter operand has no batch dimension, then becomes a
+    `linalg.batch_matmul` on the filter broadcast along the batch, which
+    `convert-matmul-to-microkernel` lowers to `vdpbf16ps` kernels.
+
+    The reduction index of the GEMM is `k = (c * KH + kh) * KW + kw` for
+    NCHW and `(kh * KW + kw) * C + c` for NHWC, so each output element is
+    accumulated in f32 in that order, in the GEMM kernel's arithmetic (for
+    BF16 the `vdpbf16ps` pair order of `bf16::ref::gemmBF16`;
+    docs/Lowering.md), and rounded once. Convolutions with
+    dynamic shapes and other layouts are left alone (loops); upstream's
+    patterns also turn a depthwise convolution into im2col + a
+    `linalg.batch_matvec`, which is not a GEMM and stays loops. The im2col
+    tensor costs `C*KH*KW*OH*OW` elements per image.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def FoldTransposeIntoMatmul
     : Pass<"fold-transpose-into-matmul", "::mlir::func::FuncOp"> {
   let summary = "Fold linalg.transpose producers of GEMM inputs into the "

@@ -167,13 +167,24 @@ def gen():
                     f"({ta}, {tb}, {tc}) -> {tc}")
         body.append(f"  %r{i}f = tensor.collapse_shape %r{i} {reassoc} : "
                     f"{tc} into tensor<{total}xf32>")
-        body.append(f"  %r{i}i = arith.bitcast %r{i}f : tensor<{total}xf32> "
-                    f"to tensor<{total}xi32>")
-        body.append(f"  %r{i}m = bufferization.to_buffer %r{i}i : "
-                    f"tensor<{total}xi32> to memref<{total}xi32>")
-        body.append(f"  %r{i}u = memref.cast %r{i}m : memref<{total}xi32> to "
-                    "memref<*xi32>")
-        body.append(f"  call @printMemrefI32(%r{i}u) : (memref<*xi32>) -> ()")
+        print_bits(body, f"r{i}", total)
+    emit_main(out, body)
+
+
+def print_bits(body, name, total):
+    """Appends to @main's body the printing of %{name}f (tensor<total x f32>)
+    as raw bits with printMemrefI32."""
+    body.append(f"  %{name}i = arith.bitcast %{name}f : tensor<{total}xf32> "
+                f"to tensor<{total}xi32>")
+    body.append(f"  %{name}m = bufferization.to_buffer %{name}i : "
+                f"tensor<{total}xi32> to memref<{total}xi32>")
+    body.append(f"  %{name}u = memref.cast %{name}m : memref<{total}xi32> to "
+                "memref<*xi32>")
+    body.append(f"  call @printMemrefI32(%{name}u) : (memref<*xi32>) -> ()")
+
+
+def emit_main(out, body):
+    """Prints the program: `out`'s functions and @main with `body`."""
     out.append("func.func @main() {")
     out.extend(body)
     out.append("  return\n}")
