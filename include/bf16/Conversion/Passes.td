@@ -324,12 +324,14 @@ def ConvertMatmulToMicrokernel
 
 def VectorizeElementwise
     : Pass<"vectorize-linalg-elementwise", "::mlir::func::FuncOp"> {
-  let summary = "Tile and vectorize all-parallel memref linalg ops "
-                "(elementwise bodies, lowp ops included) to vector<width>";
+  let summary = "Tile and vectorize memref linalg ops whose innermost loop "
+                "is parallel (elementwise bodies, lowp ops, outer "
+                "reductions) to vector<width>";
   let description = [{
-    For every linalg op on memrefs whose loops are all parallel, whose
-    iteration space is static and whose innermost loop is a multiple of
-    `width`: tiles it to `1 x ... x 1 x width` with upstream
+    For every linalg op on memrefs whose innermost loop is parallel (all
+    loops parallel, or reductions over outer dimensions such as the column
+    sums of a bias gradient), whose iteration space is static and whose
+    innermost loop is a multiple of `width`: tiles it to `1 x ... x 1 x width` with upstream
     `scf::tileUsingSCF` and vectorizes each tile with upstream
     `linalg::vectorize` (elementwise bodies, broadcasts, transposes and
     fills; `lowp` ops are `ElementwiseMappable` and are vectorized like
@@ -342,11 +344,12 @@ def VectorizeElementwise
     `convert-vector-to-scf{full-unroll}` later turns into scalar loads.
 
     The rewrite changes no arithmetic: every element sees the same ops in
-    the same order, so results are bit-identical to the scalar loops (the
-    lowp kernel tests and whole training steps print the same bits with
-    and without it).
-    Reductions (and so GEMMs, see `convert-matmul-to-microkernel`) are not
-    touched.
+    the same order (reduction loops are tiled by 1 and keep their nesting,
+    so each output element accumulates its terms in the scalar loops'
+    order), so results are bit-identical to the scalar loops (the lowp
+    kernel tests and `Integration/Emulated/colsum.test` compare them).
+    Reductions over the innermost dimension (and GEMMs, see
+    `convert-matmul-to-microkernel`) are not touched.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"16",

@@ -2,9 +2,10 @@
 //
 // Part of bf16-opt. See the pass description in Conversion/Passes.td.
 //
-// Upstream building blocks only: every all-parallel memref linalg op with a
-// static iteration space is tiled with scf::tileUsingSCF to 1 x ... x 1 x W
-// tiles and each tile is vectorized with linalg::vectorize; the leading unit
+// Upstream building blocks only: every memref linalg op with a static
+// iteration space whose innermost loop is parallel (all-parallel ops, and
+// reductions over outer dimensions) is tiled with scf::tileUsingSCF to
+// 1 x ... x 1 x W tiles and each tile is vectorized with linalg::vectorize; the leading unit
 // dimensions are then cast away so that the bodies compute on vector<Wx..>.
 //
 //===----------------------------------------------------------------------===//
@@ -33,11 +34,21 @@ namespace bf16 {
 using namespace mlir;
 
 /// The tile sizes for `op` (1 everywhere, `width` innermost), or failure if
-/// the op is not a candidate.
+/// the op is not a candidate: all-parallel ops, and reductions whose
+/// innermost loop is parallel (e.g. the column sums of a bias gradient).
+/// Reduction loops are tiled by 1 and nest in their original order, so every
+/// output element still accumulates its terms in the order of the scalar
+/// loops: the same bits.
 static FailureOr<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
                                                     int64_t width) {
-  if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
-      op.getNumParallelLoops() != op.getNumLoops())
+  if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0)
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  if (iterators.back() != utils::IteratorType::parallel ||
+      llvm::any_of(iterators, [](utils::IteratorType t) {
+        return t != utils::IteratorType::parallel &&
+               t != utils::IteratorType::reduction;
+      }))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges.back() % width != 0)

@@ -58,8 +58,28 @@ func.func @transpose(%x: memref<16x4xbf16>, %y: memref<4x16xbf16>) {
   return
 }
 
-// Left alone: a reduction, a dynamic shape, an innermost extent that is not
-// a multiple of the width, and tensors.
+// Left alone: a reduction over the innermost dimension, a dynamic shape, an
+// innermost extent that is not a multiple of the width, and tensors.
+// A reduction over an outer dimension (a bias gradient's column sums) is
+// vectorized along the columns; the reduction loop is tiled by 1 and stays
+// the outer loop, so each column accumulates its rows in order.
+// CHECK-LABEL: func.func @column_sums
+// CHECK: scf.for %[[R:.*]] = %c0 to %c8 step %c1
+// CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
+// CHECK: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0] : vector<1x16xf32> to vector<16xf32>
+// W8-LABEL: func.func @column_sums
+// W8: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0] : vector<1x8xf32> to vector<8xf32>
+func.func @column_sums(%a: memref<8x32xbf16>, %o: memref<32xf32>) {
+  linalg.reduce ins(%a : memref<8x32xbf16>) outs(%o : memref<32xf32>) dimensions = [0]
+    (%in: bf16, %init: f32) {
+      %e = arith.extf %in : bf16 to f32
+      %s = arith.addf %e, %init : f32
+      linalg.yield %s : f32
+    }
+  return
+}
+
 // CHECK-LABEL: func.func @left_alone
 // CHECK: linalg.reduce
 // CHECK: linalg.generic

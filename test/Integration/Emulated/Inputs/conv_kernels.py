@@ -18,7 +18,7 @@ import os
 import random
 import sys
 
-from gemm_kernels import emit_main, print_bits, rows, s16, s32
+from gemm_kernels import cli, emit_main, print_bits, rows, s16, s32
 
 # (layout, N, C, H, W, F, KH, KW, stride)
 CASES = [("nchw", 2, 3, 9, 8, 5, 3, 3, 1), ("nchw", 1, 4, 12, 12, 4, 10, 10, 1),
@@ -160,7 +160,4 @@ def check(out):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "gen":
-        gen()
-    else:
-        sys.exit(check(sys.argv[2]))
+    cli(gen, check)

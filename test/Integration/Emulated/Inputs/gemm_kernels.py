@@ -183,6 +183,14 @@ def print_bits(body, name, total):
     body.append(f"  call @printMemrefI32(%{name}u) : (memref<*xi32>) -> ()")
 
 
+def cli(gen, check):
+    """`gen` prints the program; `check OUT` exits with check(OUT)'s status."""
+    if sys.argv[1] == "gen":
+        gen()
+    else:
+        sys.exit(check(sys.argv[-1]))
+
+
 def emit_main(out, body):
     """Prints the program: `out`'s functions and @main with `body`."""
     out.append("func.func @main() {")
