@@ -162,6 +162,7 @@ static void addBufferizeAndLowerToLLVM(
   // a transposed copy.
   if (codegen) {
     pm.addNestedPass<func::FuncOp>(bf16::createConvertConvToGemm());
+    pm.addNestedPass<func::FuncOp>(bf16::createDuplicateSharedFills());
     pm.addNestedPass<func::FuncOp>(bf16::createFoldTransposeIntoMatmul());
   }
   // Returned updates write into the argument they replace (in place when

@@ -63,6 +63,10 @@ void populateFoldTransposeIntoMatmulPatterns(RewritePatternSet &patterns);
 /// and a linalg.batch_matmul, the filter broadcast along the batch.
 void populateConvToGemmPatterns(RewritePatternSet &patterns);
 
+/// A tensor linalg.fill of a tensor.empty that initializes several linalg
+/// ops is cloned per op (fresh empty + fill right before it).
+void populateDuplicateSharedFillsPatterns(RewritePatternSet &patterns);
+
 /// Tiles an all-parallel, static-shape memref linalg op to 1 x .. x `width`
 /// tiles (scf::tileUsingSCF) and vectorizes each tile (linalg::vectorize).
 /// Fails without touching the IR when the op is not such an op, its
@@ -81,6 +85,7 @@ void populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL
 #define GEN_PASS_DECL_CONVERTCONVTOGEMM
+#define GEN_PASS_DECL_DUPLICATESHAREDFILLS
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #define GEN_PASS_DECL_CONVERTLOWPTOX86
 #include "bf16/Conversion/Passes.h.inc"

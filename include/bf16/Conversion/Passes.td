@@ -234,6 +234,23 @@ def ConvertConvToGemm : Pass<"convert-conv-to-gemm", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def DuplicateSharedFills
+    : Pass<"duplicate-shared-fills", "::mlir::func::FuncOp"> {
+  let summary = "Give every linalg op its own fill of its init tensor";
+  let description = [{
+    A `linalg.fill` of a `tensor.empty` on tensors that is the init of
+    several linalg ops (one zero accumulator shared by several GEMMs, as
+    frontends write it) is cloned: each further op gets a fresh
+    `tensor.empty` and `linalg.fill` right before it. One-shot
+    bufferization would otherwise fill one buffer and copy it for every
+    GEMM writing in place into its own buffer; with a fill each,
+    `convert-matmul-to-microkernel` absorbs the fill (its accumulators start
+    at the constant and C is never read). Values are unchanged.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def FoldTransposeIntoMatmul
     : Pass<"fold-transpose-into-matmul", "::mlir::func::FuncOp"> {
   let summary = "Fold linalg.transpose producers of GEMM inputs into the "
