@@ -171,8 +171,9 @@ inline SplitResult splitUpdate(uint16_t hi, uint16_t lo, uint32_t uF32Bits) {
 }
 
 /// One FP32 lane of vdpbf16ps (AVX512-BF16), NUMERICS.md section 7, as
-/// measured on this project's reference CPU (docs/Numerics.md, "BF16 dot
-/// products"): the odd pair element first, then the even one,
+/// measured on this project's reference CPU (unittests/Numerics/DotTest.cpp;
+/// docs/Lowering.md, section 4): the odd pair element first, then the even
+/// one,
 ///   acc = ftz(acc + a1*b1);  acc = ftz(acc + a0*b0),
 /// each step one exactly rounded FP32 fused multiply-add (RNE, MXCSR
 /// ignored). Denormal inputs (the BF16 operands and the incoming accumulator)

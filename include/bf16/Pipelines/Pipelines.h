@@ -29,7 +29,7 @@ struct EmulatedToLLVMOptions
 /// one-shot bufferization across function boundaries (identity-layout
 /// memrefs), linalg to loops, and the upstream conversions to LLVM. No
 /// target-specific instruction is used, so the result runs on any x86-64.
-/// Issue 4 adds the AVX512-BF16 pipeline next to it.
+/// buildTrainToLLVMPipeline is the target-aware one (docs/Lowering.md).
 void buildEmulatedToLLVMPipeline(OpPassManager &pm,
                                  const EmulatedToLLVMOptions &options);
 

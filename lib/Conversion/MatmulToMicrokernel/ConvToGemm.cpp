@@ -48,7 +48,7 @@ bool isMulAddBody(Block &body) {
   Value x = input(mul.getLhs()), y = input(mul.getRhs());
   return x == body.getArgument(0) && y == body.getArgument(1) &&
          body.getOperations().size() ==
-             3 + (x != mul.getLhs()) + (y != mul.getRhs());
+             size_t(3) + (x != mul.getLhs()) + (y != mul.getRhs());
 }
 
 /// The contraction im2col leaves:
