@@ -1,6 +1,7 @@
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512bf16 | FileCheck %s --check-prefix=NATIVE
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=emulated | FileCheck %s --check-prefix=EMU
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=avx2 | FileCheck %s --check-prefix=EMU
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512 | FileCheck %s --check-prefix=EMU
 // RUN: not bf16-opt %s --bf16-train-to-llvm=target=sse 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: error: bf16-train-to-llvm: invalid target='sse'; expected host, avx512bf16, avx512, avx2 or emulated
 
