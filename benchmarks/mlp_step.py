@@ -221,34 +221,32 @@ def main():
           % (fmt(dp, "%.1f"), fmt(fma, "%.1f"), fmt(peaks.get("clock"))), flush=True)
 
     rows, failures = [], []
-    for key, label, pre in OURS:
-        if key not in variants:
-            continue
+
+    def run_variant(label, measure, bound, detail):
+        """Runs one variant; a failure is recorded and the others go on."""
         print("running %s ..." % label, flush=True)
         try:
-            r = measure_ours(a, key, label, pre, mlir, hyper, ynpy)
+            r = measure()
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             failures.append((label, str(e)))
             print("  FAILED: %s" % str(e)[:2000], flush=True)
-            continue
-        r["bound_ms"] = bound_fp32 if key == "fp32" else bound_bf16
+            return
+        r["bound_ms"] = bound
         rows.append(r)
-        print("  median %.2f ms over %d steps (first step %.1f ms, process %.1f s)"
-              % (r["median_ms"], r["steps"], r["first_step_ms"], r["wall_s"]), flush=True)
+        print("  median %.2f ms over %d steps%s" % (r["median_ms"], r["steps"], detail(r)),
+              flush=True)
+
+    for key, label, pre in OURS:
+        if key in variants:
+            run_variant(label, lambda: measure_ours(a, key, label, pre, mlir, hyper, ynpy),
+                bound_fp32 if key == "fp32" else bound_bf16,
+                lambda r: " (first step %.1f ms, process %.1f s)"
+                % (r["first_step_ms"], r["wall_s"]))
     if not a.no_torch:
         for key, label, dtype, shim in TORCH:
-            if key == "torch_fp32_netlib" and a.no_netlib:
-                continue
-            print("running %s ..." % label, flush=True)
-            try:
-                r = measure_torch(a, key, label, dtype, shim)
-            except (RuntimeError, subprocess.TimeoutExpired) as e:
-                failures.append((label, str(e)))
-                print("  FAILED: %s" % str(e)[:2000], flush=True)
-                continue
-            r["bound_ms"] = bound_bf16 if dtype == "bf16" else bound_fp32
-            rows.append(r)
-            print("  median %.2f ms over %d steps" % (r["median_ms"], r["steps"]), flush=True)
+            if not (key == "torch_fp32_netlib" and a.no_netlib):
+                run_variant(label, lambda: measure_torch(a, key, label, dtype, shim),
+                    bound_bf16 if dtype == "bf16" else bound_fp32, lambda r: "")
 
     by = {r["key"]: r["median_ms"] for r in rows}
     sr = by.get("sr")

@@ -266,11 +266,12 @@ struct KahanUpdateLowering : ScalarOrVectorPattern<KahanUpdateOp> {
       return failure();
     Emitter e(rewriter, op.getLoc(), op.getW().getType());
     RoundingMode mode = op.getMode();
-    Value w = adaptor.getW(), c = adaptor.getC(), u = adaptor.getU();
-    Value y = narrowOp<arith::SubFOp>(e, u, c, mode);
-    Value s = narrowOp<arith::AddFOp>(e, w, y, mode);
-    Value t = narrowOp<arith::SubFOp>(e, s, w, mode);
-    Value cNew = narrowOp<arith::SubFOp>(e, t, y, mode);
+    auto [s, cNew] = bf16::buildKahanSteps(
+        adaptor.getW(), adaptor.getC(), adaptor.getU(),
+        [&](bool isAdd, Value x, Value y) {
+          return isAdd ? narrowOp<arith::AddFOp>(e, x, y, mode)
+                       : narrowOp<arith::SubFOp>(e, x, y, mode);
+        });
     rewriter.replaceOp(op, ValueRange{s, cNew});
     return success();
   }
@@ -436,4 +437,13 @@ void mlir::bf16::populateLowpToArithLegality(ConversionTarget &target) {
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   target.addIllegalDialect<LowpDialect>();
   target.addLegalDialect<arith::ArithDialect, vector::VectorDialect>();
+}
+
+std::pair<Value, Value> mlir::bf16::buildKahanSteps(
+    Value w, Value c, Value u,
+    llvm::function_ref<Value(bool isAdd, Value x, Value y)> step) {
+  Value y = step(/*isAdd=*/false, u, c);
+  Value s = step(/*isAdd=*/true, w, y);
+  Value t = step(/*isAdd=*/false, s, w);
+  return {s, step(/*isAdd=*/false, t, y)};
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bf16/Conversion/Passes.h"
+#include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -54,8 +55,8 @@ struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
 /// lowp.kahan_update nearest_even_ftz on bf16 vectors of 8 or 16 lanes (or
 /// scalars) as its four 16-bit-FPU steps -- exact widening, one f32 op,
 /// lowp.round -- so that RoundToCvtNePs2Bf16 turns each rounding into
-/// vcvtneps2bf16 (convert-lowp-to-arith would use the integer recipe). The
-/// same ops in the same order as convert-lowp-to-arith's lowering: same bits.
+/// vcvtneps2bf16 (convert-lowp-to-arith would use the integer recipe). Both
+/// lowerings take the step order from bf16::buildKahanSteps: same bits.
 struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(lowp::KahanUpdateOp op,
@@ -75,17 +76,17 @@ struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
                   : Type(rewriter.getF32Type());
     auto mode = lowp::RoundingModeAttr::get(rewriter.getContext(),
                                             lowp::RoundingMode::nearest_even_ftz);
-    auto step = [&](auto opTag, Value x, Value y) -> Value {
-      using FloatOp = decltype(opTag);
-      Value r = FloatOp::create(rewriter, loc,
-                                arith::ExtFOp::create(rewriter, loc, wide, x),
-                                arith::ExtFOp::create(rewriter, loc, wide, y));
-      return lowp::RoundOp::create(rewriter, loc, t, mode, r, Value());
-    };
-    Value y = step(arith::SubFOp(), op.getU(), op.getC());
-    Value s = step(arith::AddFOp(), op.getW(), y);
-    Value d = step(arith::SubFOp(), s, op.getW());
-    Value c = step(arith::SubFOp(), d, y);
+    auto [s, c] = bf16::buildKahanSteps(
+        op.getW(), op.getC(), op.getU(), [&](bool isAdd, Value x, Value y) {
+          Value wx = arith::ExtFOp::create(rewriter, loc, wide, x);
+          Value wy = arith::ExtFOp::create(rewriter, loc, wide, y);
+          Value r = isAdd ? arith::AddFOp::create(rewriter, loc, wx, wy)
+                                .getResult()
+                          : arith::SubFOp::create(rewriter, loc, wx, wy)
+                                .getResult();
+          return lowp::RoundOp::create(rewriter, loc, t, mode, r, Value())
+              .getResult();
+        });
     rewriter.replaceOp(op, ValueRange{s, c});
     return success();
   }

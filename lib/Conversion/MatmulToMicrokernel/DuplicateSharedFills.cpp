@@ -22,8 +22,8 @@ using namespace mlir;
 
 namespace {
 /// A tensor linalg.fill of a tensor.empty used as the init of several linalg
-/// ops: every such use but the first gets its own empty + fill right before
-/// the op.
+/// ops: every such init gets its own empty + fill right before its op, except
+/// one when the fill has no other use (it keeps the original).
 struct DuplicateSharedFill : public OpRewritePattern<linalg::FillOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::FillOp fill,
@@ -33,20 +33,18 @@ struct DuplicateSharedFill : public OpRewritePattern<linalg::FillOp> {
       return rewriter.notifyMatchFailure(fill, "not a fill of tensor.empty");
     auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
     SmallVector<OpOperand *> inits;
+    size_t uses = 0;
     for (OpOperand &use : fill.getResult(0).getUses()) {
+      ++uses;
       auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
       if (user && user.isDpsInit(&use))
         inits.push_back(&use);
     }
-    if (inits.size() < 2 && inits.size() == llvm::range_size(
-                                                 fill.getResult(0).getUses()))
-      return rewriter.notifyMatchFailure(fill, "used once");
-    if (inits.empty())
-      return rewriter.notifyMatchFailure(fill, "no destination-passing use");
-    // Keep the original for the first init use when nothing else reads it.
-    bool otherUses =
-        inits.size() != llvm::range_size(fill.getResult(0).getUses());
-    for (OpOperand *use : llvm::drop_begin(inits, otherUses ? 0 : 1)) {
+    // The original stays with one init when nothing else uses it.
+    size_t keep = inits.size() == uses ? 1 : 0;
+    if (inits.size() <= keep)
+      return rewriter.notifyMatchFailure(fill, "no init to give a copy");
+    for (OpOperand *use : llvm::drop_begin(inits, keep)) {
       rewriter.setInsertionPoint(use->getOwner());
       auto newEmpty = tensor::EmptyOp::create(
           rewriter, empty.getLoc(), empty.getType().getShape(),

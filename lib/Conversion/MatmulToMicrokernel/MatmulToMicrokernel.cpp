@@ -122,22 +122,15 @@ static LogicalResult classifyMaps(linalg::LinalgOp op, bool batched,
     e.push_back(getAffineDimExpr(o + y, ctx));
     return AffineMap::get(dims, 0, e, ctx);
   };
+  // `map` is (x, y) or, with `transposed` set, (y, x).
+  auto orientation = [&](AffineMap map, unsigned x, unsigned y,
+                         bool &transposed) {
+    transposed = map == make(y, x);
+    return transposed || map == make(x, y);
+  };
   const unsigned m = 0, n = 1, k = 2;
-  if (maps[2] != make(m, n))
-    return failure();
-  if (maps[0] == make(m, k))
-    transA = false;
-  else if (maps[0] == make(k, m))
-    transA = true;
-  else
-    return failure();
-  if (maps[1] == make(k, n))
-    transB = false;
-  else if (maps[1] == make(n, k))
-    transB = true;
-  else
-    return failure();
-  return success();
+  return success(maps[2] == make(m, n) && orientation(maps[0], m, k, transA) &&
+                 orientation(maps[1], k, n, transB));
 }
 
 FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,

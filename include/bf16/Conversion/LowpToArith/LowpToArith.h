@@ -9,8 +9,10 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <array>
+#include <utility>
 
 namespace mlir {
 class ConversionTarget;
@@ -46,6 +48,14 @@ void populateLowpToArithLegality(ConversionTarget &target);
 /// Returns the four output words, each of ctr0's type.
 std::array<Value, 4> buildPhilox4x32_10(OpBuilder &b, Location loc, Value ctr0,
                                         Value seed, Value stream, Value step);
+
+/// The four 16-bit-FPU steps of `lowp.kahan_update` in their defined order
+/// (docs/Numerics.md): y = u - c, s = w + y, c' = (s - w) - y; returns
+/// (s, c'). `step(isAdd, x, y)` emits one narrow operation (widen, f32 add
+/// or subtract, round). Every lowering of the op goes through this order.
+std::pair<Value, Value>
+buildKahanSteps(Value w, Value c, Value u,
+                llvm::function_ref<Value(bool isAdd, Value x, Value y)> step);
 
 } // namespace bf16
 } // namespace mlir
