@@ -26,19 +26,17 @@ func.func @sr(%w: tensor<16777216xbf16>, %u: tensor<16777216xbf16>, %step: i64) 
     attributes {llvm.emit_c_interface} {
   %seed = arith.constant 7 : i64
   %stream = arith.constant 0 : i32
-  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
-      ins(%u : tensor<16777216xbf16>) outs(%w : tensor<16777216xbf16>) {
-  ^bb0(%ui: bf16, %wi: bf16):
-    %i = linalg.index 0 : index
-    %i64 = arith.index_cast %i : index to i64
-    // One element's Philox bits at (seed, stream, step + index): a stand-in
-    // for lowp.random_bits' element index that keeps the op scalar.
-    %ctr = arith.addi %step, %i64 : i64
-    %bits = lowp.random_bits %seed, %stream, %ctr : i32
-    %n = lowp.sr_add %wi, %ui, %bits : bf16, bf16, i32
-    linalg.yield %n : bf16
+  // As --bf16-train writes it: the bits of the whole tensor, consumed by an
+  // elementwise update (fuse-random-bits-into-elementwise draws them inside
+  // the update loop, so they never reach memory).
+  %r = lowp.random_bits %seed, %stream, %step : tensor<16777216xi32>
+  %n = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%u, %r : tensor<16777216xbf16>, tensor<16777216xi32>) outs(%w : tensor<16777216xbf16>) {
+  ^bb0(%ui: bf16, %ri: i32, %wi: bf16):
+    %s = lowp.sr_add %wi, %ui, %ri : bf16, bf16, i32
+    linalg.yield %s : bf16
   } -> tensor<16777216xbf16>
-  return %r : tensor<16777216xbf16>
+  return %n : tensor<16777216xbf16>
 }
 func.func @kahan(%w: tensor<16777216xbf16>, %c: tensor<16777216xbf16>, %u: tensor<16777216xbf16>)
     -> (tensor<16777216xbf16>, tensor<16777216xbf16>) attributes {llvm.emit_c_interface} {

@@ -244,8 +244,16 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   // When vectorizing, lowp.random_bits on tensors computes each Philox block
   // once, 16 blocks per vector<16xi32>, and stores its four words to four
   // consecutive elements (a quarter of the per-element body's work).
-  if (options.vectorize)
+  // Before that, an elementwise update that reads a tensor of random bits
+  // draws them itself, in registers, 64 elements per iteration (no u32
+  // array). bf16-update-in-place runs first so that the fused loop carries
+  // the argument it updates (it runs again below for what comes later).
+  if (options.vectorize) {
+    pm.addNestedPass<func::FuncOp>(bf16::createUpdateInPlace());
+    pm.addNestedPass<func::FuncOp>(
+        bf16::createFuseRandomBitsIntoElementwise());
     pm.addPass(bf16::createConvertRandomBitsToVector());
+  }
   // lowp ops on tensors become linalg bodies that keep the scalar lowp ops;
   // they are vectorized with the other elementwise ops after bufferization,
   // and only then do the roundings become vcvtneps2bf16 (AVX512-BF16) or

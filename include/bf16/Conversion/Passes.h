@@ -80,7 +80,24 @@ LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
 void populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
                                         int64_t lanes);
 
+/// The random bits of `op` for the elements [offset, offset + count) of its
+/// row-major flattening, as vectors of `width` elements in element order
+/// (the last one shorter when `width` does not divide `count`). `offset`
+/// (index) must be a multiple of 4: the run computes the ceil(count / 4)
+/// Philox blocks from block offset / 4 on, one per lane of a vector, and
+/// transposes their words into element order with vector.shuffle.
+SmallVector<Value> buildPhiloxRun(OpBuilder &b, Location loc,
+                                  lowp::RandomBitsOp op, Value offset,
+                                  int64_t count, int64_t width);
+
+/// A parallel linalg.generic on tensors whose inputs include lowp.random_bits
+/// tensors becomes a vectorized loop that draws the bits in registers
+/// (fuse-random-bits-into-elementwise).
+void populateFuseRandomBitsPatterns(RewritePatternSet &patterns,
+                                    int64_t lanes);
+
 #define GEN_PASS_DECL_CONVERTRANDOMBITSTOVECTOR
+#define GEN_PASS_DECL_FUSERANDOMBITSINTOELEMENTWISE
 #define GEN_PASS_DECL_VECTORIZEELEMENTWISE
 #define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
 #define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL

@@ -150,6 +150,86 @@ def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
   ];
 }
 
+def FuseRandomBitsIntoElementwise
+    : Pass<"fuse-random-bits-into-elementwise"> {
+  let summary = "Draw the random bits of an elementwise linalg op in "
+                "registers instead of reading them from a tensor";
+  let description = [{
+    Stochastic rounding reads 32 random bits per element. When a
+    `linalg.generic` on tensors (every iterator parallel, every indexing map
+    the identity, static shape, no `linalg.index`) takes an input from a
+    tensor `lowp.random_bits`, and every op of its body is elementwise
+    mappable (arith, math, lowp) on scalars, this pass rewrites it into a loop
+    that computes the bits where they are used, so they never exist as a
+    u32 array in memory (which costs 4 bytes of writes and 4 of reads per
+    element on top of the update's own traffic).
+
+    * The operands are flattened to 1-D (`tensor.collapse_shape`). An
+      `scf.for` over runs of `4 * lanes` elements, with the outputs as
+      `iter_args`, computes the run's bits with the blocked Philox of
+      `convert-random-bits-to-vector` (`lanes` blocks per
+      `vector<lanes x i32>`, transposed into element order), then applies
+      the generic's body to each of the run's four slices of `lanes`
+      elements, with every op of the body on `vector<lanes x T>` (values
+      from outside the body are broadcast): `vector.transfer_read`s at the
+      slice's offset, the body's ops, `vector.transfer_write`s into the
+      `iter_args`.
+    * An input that is also an output (an update in place, as
+      `bf16-update-in-place` arranges) is read from the loop's `iter_args`,
+      so bufferization keeps the update in place.
+    * The last `r = n mod (4 * lanes)` elements are one straight-line run
+      on `vector<r x T>`.
+    * Ops with fewer than `4 * lanes` elements are left alone
+      (`convert-random-bits-to-vector` handles their bits).
+
+    Element `i` gets exactly the bits `lowp.random_bits` gives it (word
+    `i & 3` of block `i >> 2`), so the result is the same as without the
+    fusion. A `lowp.random_bits` left without uses is erased.
+
+    Before:
+
+    ```mlir
+    %r = lowp.random_bits %seed, %stream, %step : tensor<4x32xi32>
+    %n = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%u, %r : tensor<4x32xbf16>, tensor<4x32xi32>) outs(%w : tensor<4x32xbf16>) {
+    ^bb0(%ui: bf16, %ri: i32, %wi: bf16):
+      %s = lowp.sr_add %wi, %ui, %ri : bf16, bf16, i32
+      linalg.yield %s : bf16
+    } -> tensor<4x32xbf16>
+    ```
+
+    After (`lanes=16`; 128 elements = 2 runs of 64):
+
+    ```mlir
+    %w1 = tensor.collapse_shape %w [[0, 1]] : tensor<4x32xbf16> into tensor<128xbf16>
+    %l = scf.for %off = %c0 to %c128 step %c64 iter_args(%t = %w1) -> (tensor<128xbf16>) {
+      ...   // Philox: 16 blocks on vector<16xi64> products, 4 vector<16xi32> in element order
+      %o0 = ... %off + 0
+      %u0 = vector.transfer_read %u1[%o0], ... : tensor<128xbf16>, vector<16xbf16>
+      %w0 = vector.transfer_read %t[%o0], ... : tensor<128xbf16>, vector<16xbf16>
+      %s0 = lowp.sr_add %w0, %u0, %bits0 : vector<16xbf16>, vector<16xbf16>, vector<16xi32>
+      ...   // written back into %t; 3 more slices
+      scf.yield %t4 : tensor<128xbf16>
+    }
+    %n = tensor.expand_shape %l [[0, 1]] output_shape [4, 32] : tensor<128xbf16> into tensor<4x32xbf16>
+    ```
+
+    `bf16-train-to-llvm` runs it before bufferization when it vectorizes
+    (the default), right after `bf16-update-in-place`.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "Philox blocks per vector, and the vector width of the body (the "
+           "loop step is 4 * lanes elements), 1 to 64">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ConvertTruncFToLowp : Pass<"convert-truncf-to-lowp"> {
   let summary = "Make every f32 -> bf16 arith.truncf an explicit lowp.round";
   let description = [{

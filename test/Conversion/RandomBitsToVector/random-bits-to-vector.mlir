@@ -39,22 +39,22 @@
 // CHECK: %[[Z01:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, 2, 18, {{.*}}, 15, 31] : vector<16xi32>, vector<16xi32>
 // CHECK: %[[Z23:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, 2, 18, {{.*}}, 15, 31] : vector<16xi32>, vector<16xi32>
 // CHECK: %[[V0:.*]] = vector.shuffle %[[Z01]], %[[Z23]] [0, 1, 32, 33, 2, 3, 34, 35, 4, 5, 36, 37, 6, 7, 38, 39] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[V1:.*]] = vector.shuffle %[[Z01]], %[[Z23]] [8, 9, 40, 41, {{.*}}, 14, 15, 46, 47]
+// CHECK: %[[V2:.*]] = vector.shuffle %[[Z01]], %[[Z23]] [16, 17, 48, 49, {{.*}}, 22, 23, 54, 55]
+// CHECK: %[[V3:.*]] = vector.shuffle %[[Z01]], %[[Z23]] [24, 25, 56, 57, {{.*}}, 30, 31, 62, 63]
 // CHECK: %[[W0:.*]] = vector.transfer_write %[[V0]], %[[T]][%{{.*}}] {in_bounds = [true]} : vector<16xi32>, tensor<100xi32>
-// CHECK: vector.shuffle %[[Z01]], %[[Z23]] [8, 9, 40, 41, {{.*}}, 14, 15, 46, 47]
-// CHECK: %[[W1:.*]] = vector.transfer_write %{{.*}}, %[[W0]]
-// CHECK: vector.shuffle %[[Z01]], %[[Z23]] [16, 17, 48, 49, {{.*}}, 22, 23, 54, 55]
-// CHECK: %[[W2:.*]] = vector.transfer_write %{{.*}}, %[[W1]]
-// CHECK: vector.shuffle %[[Z01]], %[[Z23]] [24, 25, 56, 57, {{.*}}, 30, 31, 62, 63]
-// CHECK: %[[W3:.*]] = vector.transfer_write %{{.*}}, %[[W2]]
+// CHECK: %[[W1:.*]] = vector.transfer_write %[[V1]], %[[W0]]
+// CHECK: %[[W2:.*]] = vector.transfer_write %[[V2]], %[[W1]]
+// CHECK: %[[W3:.*]] = vector.transfer_write %[[V3]], %[[W2]]
 // CHECK: scf.yield %[[W3]] : tensor<100xi32>
 // The remainder: 36 elements from 9 blocks, starting at block 64 / 4.
 // CHECK: dense<[0, 1, 2, 3, 4, 5, 6, 7, 8]> : vector<9xi32>
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<9xi64>
 // CHECK: vector.shuffle {{.*}} : vector<9xi32>, vector<9xi32>
 // CHECK: vector.shuffle {{.*}} : vector<9xi32>, vector<9xi32>
+// CHECK: %[[TAIL:.*]] = vector.shuffle %{{.*}}, %{{.*}} [16, 17, 34, 35] : vector<18xi32>, vector<18xi32>
 // CHECK: %[[R0:.*]] = vector.transfer_write %{{.*}}, %[[LOOP]][%{{.*}}] {in_bounds = [true]} : vector<16xi32>, tensor<100xi32>
 // CHECK: %[[R1:.*]] = vector.transfer_write %{{.*}}, %[[R0]][%{{.*}}] {in_bounds = [true]} : vector<16xi32>, tensor<100xi32>
-// CHECK: %[[TAIL:.*]] = vector.shuffle %{{.*}}, %{{.*}} [16, 17, 34, 35] : vector<18xi32>, vector<18xi32>
 // CHECK: %[[R2:.*]] = vector.transfer_write %[[TAIL]], %[[R1]][%{{.*}}] {in_bounds = [true]} : vector<4xi32>, tensor<100xi32>
 // CHECK: %[[X:.*]] = tensor.expand_shape %[[R2]] {{\[}}[0, 1]] output_shape [2, 50] : tensor<100xi32> into tensor<2x50xi32>
 // CHECK: return %[[X]]
