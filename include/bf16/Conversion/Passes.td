@@ -381,7 +381,17 @@ def ConvertMatmulToMicrokernel
        32-bit load (f32 A elements are loaded in place);
     4. a constant `linalg.fill` of C right before the GEMM (only
        side-effect-free ops in between) is absorbed: the accumulators start
-       from the constant and C is not read.
+       from the constant and C is not read;
+    5. an output rounding is stored by the kernel: when C is a
+       `memref.alloc` used only by the GEMM, its fill and one later
+       `linalg.generic` `D = lowp.round <mode> C` (identity maps, no random
+       bits) into a `memref.alloc` D that nothing uses before it, each
+       accumulator is rounded (`lowp.round` on `vector<16xf32>`) and stored
+       into D, D's allocation moves above the kernel, and the rounding op
+       goes away; with the fill absorbed too, C is never written and its
+       allocation goes away. The rounding is the same op on the same
+       values, so D gets the same bits; a training step's GEMM writes its
+       bf16 result once instead of an f32 C that is read back.
 
     `bf16-dot=vdpbf16ps` uses `x86vector.avx512.dot` (needs AVX512-BF16).
     `bf16-dot=fma` emulates it with FP32 `math.fma` on the widened pair
@@ -415,7 +425,8 @@ def ConvertMatmulToMicrokernel
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
-    "::mlir::x86vector::X86VectorDialect"
+    "::mlir::x86vector::X86VectorDialect",
+    "::mlir::lowp::LowpDialect"
   ];
 }
 

@@ -74,6 +74,12 @@ struct Gemm {
   /// from the constant instead of loading C, and the fill goes away.
   linalg::FillOp fill;
   Value fillValue;
+  /// The elementwise rounding that consumes C right after the GEMM
+  /// (`D = lowp.round <mode> C`, C a temporary): the kernel stores each
+  /// accumulator rounded into D and never writes C.
+  linalg::GenericOp rounding;
+  lowp::RoundOp round;
+  Value roundDest;
 };
 
 /// The fill of `c` that the GEMM `op` can absorb, if any.
@@ -91,6 +97,62 @@ static linalg::FillOp fusableFill(Operation *op, Value c) {
       return {};
   }
   return {};
+}
+
+/// The op of `block` that is or contains `op`.
+static Operation *ancestorIn(Block *block, Operation *op) {
+  return block->findAncestorOpInBlock(*op);
+}
+
+/// The rounding of C that the GEMM `op` can store directly: a memref
+/// linalg.generic D = lowp.round <mode> C (identity maps, no random bits)
+/// later in the same block, where C is a memref.alloc used only by the GEMM,
+/// its fill, that generic and deallocs, and D is a memref.alloc of C's shape
+/// that nothing uses before the generic.
+static linalg::GenericOp fusableRounding(linalg::LinalgOp op, Value c,
+                                         linalg::FillOp fill) {
+  auto alloc = c.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  linalg::GenericOp consumer;
+  for (Operation *user : c.getUsers()) {
+    if (user == op.getOperation() || user == fill.getOperation() ||
+        isa<memref::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || consumer)
+      return {};
+    consumer = generic;
+  }
+  if (!consumer || consumer->getBlock() != op->getBlock() ||
+      !op->isBeforeInBlock(consumer) || !consumer.hasPureBufferSemantics() ||
+      consumer.getNumDpsInputs() != 1 || consumer.getNumDpsInits() != 1 ||
+      consumer.getDpsInputOperand(0)->get() != c ||
+      consumer.getNumParallelLoops() != consumer.getNumLoops() ||
+      !llvm::all_of(consumer.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return {};
+  Block *body = consumer.getBody();
+  auto round = dyn_cast<lowp::RoundOp>(&body->front());
+  if (!round || round.getBits() || round.getInput() != body->getArgument(0) ||
+      body->getTerminator() != round->getNextNode() ||
+      body->getTerminator()->getOperands() != ValueRange{round.getResult()})
+    return {};
+  Value d = consumer.getDpsInitOperand(0)->get();
+  auto dAlloc = d.getDefiningOp<memref::AllocOp>();
+  auto dType = cast<MemRefType>(d.getType());
+  if (!dAlloc || dAlloc->getBlock() != op->getBlock() ||
+      !dAlloc.getDynamicSizes().empty() || !dAlloc.getSymbolOperands().empty() ||
+      dType.getShape() != cast<MemRefType>(c.getType()).getShape() ||
+      !dType.getLayout().isIdentity())
+    return {};
+  for (Operation *user : d.getUsers()) {
+    Operation *at = ancestorIn(op->getBlock(), user);
+    if (user != consumer.getOperation() &&
+        (!at || !consumer->isBeforeInBlock(at)))
+      return {};
+  }
+  return consumer;
 }
 
 /// The innermost stride is 1 and the layout is strided (other strides may be
@@ -178,6 +240,10 @@ FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,
     return rewriter.notifyMatchFailure(op, "empty iteration space");
   if ((g.fill = fusableFill(op, g.c)))
     g.fillValue = g.fill.getInputs()[0];
+  if ((g.rounding = fusableRounding(op, g.c, g.fill))) {
+    g.round = cast<lowp::RoundOp>(&g.rounding.getBody()->front());
+    g.roundDest = g.rounding.getDpsInitOperand(0)->get();
+  }
   return g;
 }
 
@@ -541,13 +607,25 @@ private:
     if (g.k % p != 0)
       emitStep(packed, batchIv, panel, m0, rows, cols, idx(fullSteps),
                /*lastOddStep=*/true, accs);
+    // C, or its rounding straight into the rounding's destination.
+    Value out = g.c;
+    VectorType narrow;
+    lowp::RoundingModeAttr mode;
+    if (g.round) {
+      mode = lowp::RoundOp(g.round).getModeAttr();
+      out = g.roundDest;
+      narrow = VectorType::get(
+          {kLanes}, cast<MemRefType>(out.getType()).getElementType());
+    }
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t j = 0; j < cols; ++j) {
         Value v = accs[r * cols + j];
+        if (g.round)
+          v = lowp::RoundOp::create(b, loc, narrow, mode, v, Value());
         if (mask && j == cols - 1)
-          vector::MaskedStoreOp::create(b, loc, g.c, cIndices(r, j), mask, v);
+          vector::MaskedStoreOp::create(b, loc, out, cIndices(r, j), mask, v);
         else
-          vector::StoreOp::create(b, loc, v, g.c, cIndices(r, j));
+          vector::StoreOp::create(b, loc, v, out, cIndices(r, j));
       }
   }
 
@@ -601,11 +679,27 @@ struct LowerGemm : public OpRewritePattern<OpTy> {
     FailureOr<Gemm> g = matchGemm(op, cfg, rewriter);
     if (failed(g))
       return failure();
+    // The kernel writes the rounding's destination, so it must exist first.
+    if (g->rounding) {
+      Operation *dAlloc = g->roundDest.getDefiningOp();
+      if (op->isBeforeInBlock(dAlloc))
+        rewriter.moveOpBefore(dAlloc, op);
+    }
     GemmEmitter(rewriter, op.getLoc(), *g, cfg).emit();
     rewriter.eraseOp(op);
     // Every element of C is written by the kernels, so the fill is dead.
     if (g->fill)
       rewriter.eraseOp(g->fill);
+    if (g->rounding) {
+      rewriter.eraseOp(g->rounding);
+      // With the fill absorbed too, C is never read or written.
+      Operation *cAlloc = g->c.getDefiningOp();
+      if (llvm::all_of(cAlloc->getUsers(), llvm::IsaPred<memref::DeallocOp>)) {
+        for (Operation *user : llvm::make_early_inc_range(cAlloc->getUsers()))
+          rewriter.eraseOp(user);
+        rewriter.eraseOp(cAlloc);
+      }
+    }
     return success();
   }
   MicrokernelConfig cfg;

@@ -125,6 +125,7 @@ def gen():
     body = []
     cases = [(c, False) for c in BF16_CASES] + [(c, True) for c in F32_CASES]
     opaque = {}  # tensor type -> its pass-through function
+    rounded = []  # the BF16 cases, for their rounded twins
     for i, (case, f32) in enumerate(cases):
         b, m, n, k, trans = case
         et, it = ("f32", "i32") if f32 else ("bf16", "i16")
@@ -168,6 +169,32 @@ def gen():
         body.append(f"  %r{i}f = tensor.collapse_shape %r{i} {reassoc} : "
                     f"{tc} into tensor<{total}xf32>")
         print_bits(body, f"r{i}", total)
+        if not f32:
+            rounded.append((i, case, ta, tb, op, reassoc, total))
+    # Each BF16 GEMM again as a training step computes it: a zero-filled
+    # accumulator and one rounding of the result to bf16, which the kernel
+    # performs on its accumulators as it stores them (no f32 C).
+    for i, case, ta, tb, op, reassoc, total in rounded:
+        b, m, n, k, _ = case
+        tc = f"tensor<{shape(case, m, n)}xf32>"
+        tr = f"tensor<{shape(case, m, n)}xbf16>"
+        out.append(f"""func.func @gemm{i}r(%a: {ta}, %b: {tb}) -> {tr} {{
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {tc}
+  %c = linalg.fill ins(%zero : f32) outs(%e : {tc}) -> {tc}
+  %r = {op} {maps(case)}ins(%a, %b : {ta}, {tb}) outs(%c : {tc}) -> {tc}
+  %t = arith.truncf %r : {tc} to {tr}
+  return %t : {tr}
+}}""")
+        body.append(f"  %q{i} = call @gemm{i}r(%a{i}, %b{i}) : ({ta}, {tb}) -> {tr}")
+        body.append(f"  %q{i}c = tensor.collapse_shape %q{i} {reassoc} : "
+                    f"{tr} into tensor<{total}xbf16>")
+        body.append(f"  %q{i}h = arith.bitcast %q{i}c : tensor<{total}xbf16> to tensor<{total}xi16>")
+        body.append(f"  %q{i}f = arith.extui %q{i}h : tensor<{total}xi16> to tensor<{total}xi32>")
+        body.append(f"  %q{i}m = bufferization.to_buffer %q{i}f : "
+                    f"tensor<{total}xi32> to memref<{total}xi32>")
+        body.append(f"  %q{i}u = memref.cast %q{i}m : memref<{total}xi32> to memref<*xi32>")
+        body.append(f"  call @printMemrefI32(%q{i}u) : (memref<*xi32>) -> ()")
     emit_main(out, body)
 
 
@@ -216,9 +243,9 @@ def check(prog, out):
     sys.path.insert(0, os.path.join(os.environ["BF16_SRC"], "python"))
     from bf16_opt import numerics as nx
     got = rows(out)
-    if len(got) != len(BF16_CASES) + len(F32_CASES):
+    if len(got) != 2 * len(BF16_CASES) + len(F32_CASES):
         print(f"FAIL: {len(got)} printed results, expected "
-              f"{len(BF16_CASES) + len(F32_CASES)}")
+              f"{2 * len(BF16_CASES) + len(F32_CASES)}")
         return 1
     bad = 0
     elements = 0
@@ -271,7 +298,31 @@ def check(prog, out):
                         if bad <= 10:
                             print(f"FAIL f32 gemm{i}[{t},{r},{q}]: error {err} "
                                   f"> bound {gamma * mag}")
+    # The rounded twins: rne_ftz(gemmBF16 from a zero accumulator).
+    nonzero = 0
+    for i, case in enumerate(BF16_CASES):
+        b, m, n, k, _ = case
+        a, bb, _ = case_data(i, case)
+        want = []
+        for t in range(b or 1):
+            want += [nx.rne_ftz(w) for w in nx.gemm_bf16(
+                m, n, k, a[t * m * k:(t + 1) * m * k],
+                bb[t * k * n:(t + 1) * k * n], [0] * (m * n))]
+        row = got[len(BF16_CASES) + len(F32_CASES) + i]
+        nonzero += sum(1 for w in want if w & 0x7FFF)
+        if len(row) != len(want):
+            bad += 1
+            print(f"FAIL gemm{i}r: {len(row)} elements, expected {len(want)}")
+        for j, (g, w) in enumerate(zip(row, want)):
+            if g != w:
+                bad += 1
+                if bad <= 10:
+                    print(f"FAIL gemm{i}r {case}[{j}]: got 0x{g:04x}, "
+                          f"reference 0x{w:04x}")
     if bad:
+        return 1
+    if nonzero < elements // 2:
+        print(f"FAIL: only {nonzero} of the rounded results are nonzero")
         return 1
     if flushed < 10:
         print(f"FAIL: only {flushed} flushed results; the tiny case should "
@@ -279,7 +330,8 @@ def check(prog, out):
         return 1
     print(f"gemm: {len(BF16_CASES)} bf16 GEMMs ({elements} elements) "
           f"bit-exact against gemmBF16; {len(F32_CASES)} f32 GEMMs within the "
-          "FMA error bound")
+          f"FMA error bound; {len(BF16_CASES)} rounded to bf16 in the kernel "
+          "bit-exact against rne(gemmBF16)")
     return 0
 
 
