@@ -36,7 +36,7 @@ int main(void) {
   for (int64_t i = 0; i < m * m; ++i) { a[i] = 0x3F80 + (i % 7); b[i] = 0x3C00 + (i % 5); }
   D2 da = d2(a, m, m), db = d2(b, m, m), dout;
   double best = 1e30;
-  for (int r = 0; r < 2; ++r) {
+  for (int r = 0; r < 5; ++r) {
     double t = now();
     _mlir_ciface_gemm(&dout, &da, &db);
     t = now() - t;

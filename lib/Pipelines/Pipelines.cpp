@@ -193,6 +193,10 @@ static void addBufferizeAndLowerToLLVM(
   // arguments updated in place, are left to the caller as they are.
   pm.addNestedPass<func::FuncOp>(bf16::createFreeTemporaries());
   pm.addPass(createConvertLinalgToLoopsPass());
+  // One function per loop nest, so that LLVM's per-function work stays
+  // bounded by a nest and the compile time grows linearly with the step.
+  if (codegen)
+    pm.addPass(bf16::createOutlineLoopNests());
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -297,4 +297,53 @@ def FreeTemporaries : Pass<"bf16-free-temporaries", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def OutlineLoopNests : Pass<"bf16-outline-loop-nests", "::mlir::ModuleOp"> {
+  let summary = "Outline each top-level loop nest of a function into its "
+                "own private, non-inlinable function";
+  let description = [{
+    A whole training step is one function, and LLVM's per-function passes
+    (instruction selection, scheduling, register allocation) grow faster
+    than linearly with a function's size, so compiling a step of `n` ops
+    took time growing like `n^2`. This pass moves every `scf.for` directly
+    in the body of a function with a single-block body into a new private
+    function `@<name>_loop<i>` (upstream `outlineSingleBlockRegion` of SCF/Utils),
+    called in its place with the values it uses from outside (memrefs,
+    scalars) as arguments and its results as results. Constants it uses are
+    cloned into it instead of being passed. The new functions carry
+    `passthrough = ["noinline"]`, which `convert-to-llvm` and
+    `mlir-translate` turn into LLVM's `noinline` (func.func's own
+    `no_inline` is dropped by `convert-to-llvm` in MLIR 22), so that LLVM's
+    inliner does not rebuild the big function. Each nest then compiles on its own:
+    the work per nest is bounded by the nest, and the total grows linearly
+    with the number of nests.
+
+    Only what runs where changes: every loop executes the same operations
+    in the same order, so results are bit-identical. Functions without
+    top-level loops, declarations and multi-block bodies are left alone.
+
+    ```mlir
+    func.func @step(%a: memref<64xf32>) {
+      scf.for %i = %c0 to %c64 step %c16 { ... %a ... }
+      return
+    }
+    // becomes
+    func.func @step(%a: memref<64xf32>) {
+      call @step_loop0(%a) : (memref<64xf32>) -> ()
+      return
+    }
+    func.func private @step_loop0(%a: memref<64xf32>) attributes {passthrough = ["noinline"]} {
+      %c0 = arith.constant 0 : index
+      ...
+      scf.for %i = %c0 to %c64 step %c16 { ... %a ... }
+      return
+    }
+    ```
+
+    `bf16-train-to-llvm` runs it after `convert-linalg-to-loops`, when
+    every loop nest is an `scf.for`.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // BF16_TRANSFORMS_PASSES
