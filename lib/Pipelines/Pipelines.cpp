@@ -152,7 +152,7 @@ static void addBufferizeAndLowerToLLVM(
     OpPassManager &pm, bool x86vector,
     std::optional<bf16::ConvertMatmulToMicrokernelOptions> codegen =
         std::nullopt,
-    bool vectorize = true) {
+    bool vectorize = true, bool outline = true) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -195,7 +195,7 @@ static void addBufferizeAndLowerToLLVM(
   pm.addPass(createConvertLinalgToLoopsPass());
   // One function per loop nest, so that LLVM's per-function work stays
   // bounded by a nest and the compile time grows linearly with the step.
-  if (codegen)
+  if (codegen && outline)
     pm.addPass(bf16::createOutlineLoopNests());
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());
@@ -265,7 +265,8 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
   bf16::ConvertMatmulToMicrokernelOptions codegen;
   codegen.bf16Dot = native ? "vdpbf16ps" : "fma";
-  addBufferizeAndLowerToLLVM(pm, native, codegen, options.vectorize);
+  addBufferizeAndLowerToLLVM(pm, native, codegen, options.vectorize,
+                             options.outline);
   return success();
 }
 

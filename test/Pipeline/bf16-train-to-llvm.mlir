@@ -3,16 +3,27 @@
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=avx2 | FileCheck %s --check-prefix=EMU
 // RUN: bf16-opt %s --bf16-train-to-llvm=target=avx512 | FileCheck %s --check-prefix=EMU
 // RUN: not bf16-opt %s --bf16-train-to-llvm=target=sse 2>&1 | FileCheck %s --check-prefix=BAD
+// Every top-level loop nest is its own private noinline function
+// (bf16-outline-loop-nests) unless outline=false.
+// RUN: bf16-opt %s --bf16-train-to-llvm=target=emulated | FileCheck %s --check-prefix=OUTLINE
+// OUTLINE: llvm.func @step_loop0({{.*}} attributes {passthrough = ["noinline"], sym_visibility = "private"}
+// OUTLINE: llvm.func @step(
+// OUTLINE: llvm.call @step_loop0(
+// RUN: bf16-opt %s "--bf16-train-to-llvm=target=emulated outline=false" | FileCheck %s --check-prefix=NOOUTLINE
+// NOOUTLINE-NOT: _loop
+// NOOUTLINE: llvm.func @step(
+// NOOUTLINE-NOT: _loop
 // BAD: error: bf16-train-to-llvm: invalid target='sse'; expected host, avx512bf16, avx512, avx2 or emulated
 
 // bf16 arithmetic computes in f32 and every rounding to bf16 is emitted by
 // us: vcvtneps2bf16 on AVX512-BF16, the integer recipe elsewhere; LLVM's
 // default fptrunc to bfloat never appears.
-// NATIVE-LABEL: llvm.func @step
+// (The loops live in the outlined functions @step_loop<i>, before @step.)
+// NATIVE: llvm.func @step_loop0(
 // NATIVE: llvm.fadd %{{.*}} : f32
 // NATIVE: llvm.call_intrinsic "llvm.x86.avx512bf16.cvtneps2bf16.256"
 // NATIVE-NOT: llvm.fptrunc
-// EMU-LABEL: llvm.func @step
+// EMU: llvm.func @step_loop0(
 // EMU: llvm.fadd %{{.*}} : f32
 // EMU-NOT: avx512bf16
 // EMU-NOT: llvm.fptrunc

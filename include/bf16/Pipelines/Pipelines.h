@@ -51,6 +51,13 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
                      "tensors (convert-random-bits-to-vector); results are "
                      "unchanged"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> outline{
+      *this, "outline",
+      llvm::cl::desc("Outline every top-level loop nest into its own "
+                     "noinline function (bf16-outline-loop-nests), so that "
+                     "LLVM's compile time grows linearly with the step; "
+                     "results are unchanged"),
+      llvm::cl::init(true)};
 };
 
 /// Builds `bf16-train-to-llvm`: BF16 (or FP32) tensor IR to the LLVM dialect.
