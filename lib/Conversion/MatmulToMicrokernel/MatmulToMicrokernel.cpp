@@ -78,7 +78,7 @@ struct Gemm {
   /// (`D = lowp.round <mode> C`, C a temporary): the kernel stores each
   /// accumulator rounded into D and never writes C.
   linalg::GenericOp rounding;
-  lowp::RoundOp round;
+  lowp::RoundingModeAttr roundMode;
   Value roundDest;
 };
 
@@ -97,11 +97,6 @@ static linalg::FillOp fusableFill(Operation *op, Value c) {
       return {};
   }
   return {};
-}
-
-/// The op of `block` that is or contains `op`.
-static Operation *ancestorIn(Block *block, Operation *op) {
-  return block->findAncestorOpInBlock(*op);
 }
 
 /// The rounding of C that the GEMM `op` can store directly: a memref
@@ -147,7 +142,7 @@ static linalg::GenericOp fusableRounding(linalg::LinalgOp op, Value c,
       !dType.getLayout().isIdentity())
     return {};
   for (Operation *user : d.getUsers()) {
-    Operation *at = ancestorIn(op->getBlock(), user);
+    Operation *at = op->getBlock()->findAncestorOpInBlock(*user);
     if (user != consumer.getOperation() &&
         (!at || !consumer->isBeforeInBlock(at)))
       return {};
@@ -241,7 +236,8 @@ FailureOr<Gemm> matchGemm(linalg::LinalgOp op, const MicrokernelConfig &cfg,
   if ((g.fill = fusableFill(op, g.c)))
     g.fillValue = g.fill.getInputs()[0];
   if ((g.rounding = fusableRounding(op, g.c, g.fill))) {
-    g.round = cast<lowp::RoundOp>(&g.rounding.getBody()->front());
+    g.roundMode =
+        cast<lowp::RoundOp>(&g.rounding.getBody()->front()).getModeAttr();
     g.roundDest = g.rounding.getDpsInitOperand(0)->get();
   }
   return g;
@@ -610,9 +606,7 @@ private:
     // C, or its rounding straight into the rounding's destination.
     Value out = g.c;
     VectorType narrow;
-    lowp::RoundingModeAttr mode;
-    if (g.round) {
-      mode = lowp::RoundOp(g.round).getModeAttr();
+    if (g.rounding) {
       out = g.roundDest;
       narrow = VectorType::get(
           {kLanes}, cast<MemRefType>(out.getType()).getElementType());
@@ -620,8 +614,8 @@ private:
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t j = 0; j < cols; ++j) {
         Value v = accs[r * cols + j];
-        if (g.round)
-          v = lowp::RoundOp::create(b, loc, narrow, mode, v, Value());
+        if (g.rounding)
+          v = lowp::RoundOp::create(b, loc, narrow, g.roundMode, v, Value());
         if (mask && j == cols - 1)
           vector::MaskedStoreOp::create(b, loc, out, cIndices(r, j), mask, v);
         else

@@ -154,14 +154,20 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
                               .getResult());
       return updated;
     };
-    // The bits of every random_bits input for the run at `off`, as vectors
-    // of `width` elements (null entries for the other inputs).
+    // The bits of the run of `count` elements at `off`, per slice of
+    // `width` elements: slices[s][i] is the vector of input i's bits (null
+    // for the inputs that are not random_bits).
     auto drawRun = [&](OpBuilder &b, Value off, int64_t count, int64_t width) {
-      SmallVector<SmallVector<Value>> draws(numInputs);
-      for (auto [i, p] : llvm::enumerate(plan))
-        if (p.bits)
-          draws[i] = bf16::buildPhiloxRun(b, loc, p.bits, off, count, width);
-      return draws;
+      SmallVector<SmallVector<Value>> slices(
+          llvm::divideCeil(count, width), SmallVector<Value>(numInputs));
+      for (auto [i, p] : llvm::enumerate(plan)) {
+        if (!p.bits)
+          continue;
+        for (auto [s, v] : llvm::enumerate(
+                 bf16::buildPhiloxRun(b, loc, p.bits, off, count, width)))
+          slices[s][i] = v;
+      }
+      return slices;
     };
 
     auto loop = scf::ForOp::create(rewriter, loc, index(rewriter, 0),
@@ -174,14 +180,9 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
         rewriter.eraseOp(loopBody->getTerminator());
       rewriter.setInsertionPointToEnd(loopBody);
       Value iv = loop.getInductionVar();
-      SmallVector<SmallVector<Value>> draws =
-          drawRun(rewriter, iv, run, lanes);
       SmallVector<Value> outs(loop.getRegionIterArgs());
-      for (int64_t s = 0; s < 4; ++s) {
-        SmallVector<Value> bits(numInputs);
-        for (int64_t i = 0; i < numInputs; ++i)
-          if (!draws[i].empty())
-            bits[i] = draws[i][s];
+      SmallVector<SmallVector<Value>> slices = drawRun(rewriter, iv, run, lanes);
+      for (auto [s, bits] : llvm::enumerate(slices)) {
         Value off = arith::AddIOp::create(rewriter, loc, iv,
                                           index(rewriter, s * lanes));
         outs = applyBody(rewriter, off, lanes, bits, outs);
@@ -193,12 +194,8 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       // The last elements: one straight-line run on vector<rest x T>.
       int64_t rest = n - whole;
       Value off = index(rewriter, whole);
-      SmallVector<SmallVector<Value>> draws = drawRun(rewriter, off, rest, rest);
-      SmallVector<Value> bits(numInputs);
-      for (int64_t i = 0; i < numInputs; ++i)
-        if (!draws[i].empty())
-          bits[i] = draws[i].front();
-      results = applyBody(rewriter, off, rest, bits, results);
+      results = applyBody(rewriter, off, rest,
+                          drawRun(rewriter, off, rest, rest).front(), results);
     }
     SmallVector<Value> replacements;
     for (auto [res, old] : llvm::zip(results, op.getResults()))

@@ -239,6 +239,33 @@ def f32(bits):
     return struct.unpack("<f", struct.pack("<I", bits))[0]
 
 
+def batched_gemm_bf16(nx, case, a, bb, c):
+    """gemmBF16 of every batch of `case`, concatenated."""
+    b, m, n, k, _ = case
+    want = []
+    for t in range(b or 1):
+        want += nx.gemm_bf16(m, n, k, a[t * m * k:(t + 1) * m * k],
+                             bb[t * k * n:(t + 1) * k * n],
+                             c[t * m * n:(t + 1) * m * n])
+    return want
+
+
+def mismatches(name, got, want, fmt, reported):
+    """Number of elements of `got` that differ from `want` (a length
+    mismatch counts as one); prints the first ones until `reported` reaches
+    10."""
+    bad = 0
+    if len(got) != len(want):
+        print(f"FAIL {name}: {len(got)} elements, expected {len(want)}")
+        bad += 1
+    for j, (g, w) in enumerate(zip(got, want)):
+        if g != w:
+            bad += 1
+            if reported + bad <= 10:
+                print(f"FAIL {name}[{j}]: got 0x{g:{fmt}}, reference 0x{w:{fmt}}")
+    return bad
+
+
 def check(prog, out):
     sys.path.insert(0, os.path.join(os.environ["BF16_SRC"], "python"))
     from bf16_opt import numerics as nx
@@ -251,27 +278,14 @@ def check(prog, out):
     elements = 0
     flushed = 0
     for i, case in enumerate(BF16_CASES):
-        b, m, n, k, _ = case
         a, bb, c = case_data(i, case)
-        want = []
-        for t in range(b or 1):
-            want += nx.gemm_bf16(m, n, k, a[t * m * k:(t + 1) * m * k],
-                                 bb[t * k * n:(t + 1) * k * n],
-                                 c[t * m * n:(t + 1) * m * n])
+        want = batched_gemm_bf16(nx, case, a, bb, c)
         if i == TINY_CASE:
             # Results the flushing changed: the same sums without flushing
             # (exact in float64 here) would be nonzero.
             flushed = sum(1 for w in want if (w & 0x7FFFFFFF) == 0)
         elements += len(want)
-        for j, (g, w) in enumerate(zip(got[i], want)):
-            if g != w:
-                bad += 1
-                if bad <= 10:
-                    print(f"FAIL gemm{i} {case}[{j}]: got 0x{g:08x}, "
-                          f"reference 0x{w:08x}")
-        if len(got[i]) != len(want):
-            bad += 1
-            print(f"FAIL gemm{i}: {len(got[i])} elements, expected {len(want)}")
+        bad += mismatches(f"gemm{i} {case}", got[i], want, "08x", bad)
     # f32: |got - exact| <= gamma_{K+1} * (sum_k |a||b| + |c|).
     for i, case in enumerate(F32_CASES, start=len(BF16_CASES)):
         b, m, n, k, _ = case
@@ -301,24 +315,14 @@ def check(prog, out):
     # The rounded twins: rne_ftz(gemmBF16 from a zero accumulator).
     nonzero = 0
     for i, case in enumerate(BF16_CASES):
-        b, m, n, k, _ = case
+        b, m, n, _, _ = case
         a, bb, _ = case_data(i, case)
-        want = []
-        for t in range(b or 1):
-            want += [nx.rne_ftz(w) for w in nx.gemm_bf16(
-                m, n, k, a[t * m * k:(t + 1) * m * k],
-                bb[t * k * n:(t + 1) * k * n], [0] * (m * n))]
-        row = got[len(BF16_CASES) + len(F32_CASES) + i]
+        want = [nx.rne_ftz(w) for w in
+                batched_gemm_bf16(nx, case, a, bb, [0] * ((b or 1) * m * n))]
         nonzero += sum(1 for w in want if w & 0x7FFF)
-        if len(row) != len(want):
-            bad += 1
-            print(f"FAIL gemm{i}r: {len(row)} elements, expected {len(want)}")
-        for j, (g, w) in enumerate(zip(row, want)):
-            if g != w:
-                bad += 1
-                if bad <= 10:
-                    print(f"FAIL gemm{i}r {case}[{j}]: got 0x{g:04x}, "
-                          f"reference 0x{w:04x}")
+        bad += mismatches(f"gemm{i}r {case}",
+                          got[len(BF16_CASES) + len(F32_CASES) + i], want,
+                          "04x", bad)
     if bad:
         return 1
     if nonzero < elements // 2:
