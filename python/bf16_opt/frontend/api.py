@@ -1,0 +1,322 @@
+"""The public API: ``compile_step``, ``export_step`` and ``CompiledStep``."""
+
+import ctypes
+
+import numpy as np
+import torch
+
+from . import runtime
+from .emit import emit_step
+from .errors import UnsupportedError
+from .optim import make_spec
+from .trace import check_batch, check_model, trace_step
+
+__all__ = ["CompiledStep", "compile_step", "export_step", "PRECISIONS",
+           "ROUNDINGS"]
+
+PRECISIONS = ("fp32", "bf16")
+ROUNDINGS = ("nearest", "stochastic", "kahan", "split", "master")
+FUNC = "train_step"
+
+
+def _train_options(precision, rounding, seed):
+    if precision == "fp32":
+        return None
+    return {
+        "nearest": "rounding=nearest",
+        "stochastic": "rounding=stochastic seed=%d apply-to=all-state" % seed,
+        "kahan": "rounding=kahan apply-to=all-state",
+        "split": "rounding=split apply-to=all-state",
+        "master": "rounding=nearest master-weights=true",
+    }[rounding]
+
+
+def _model_tensors(model):
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    frozen = [(n, p) for n, p in model.named_parameters()
+              if not p.requires_grad]
+    buffers = frozen + list(model.named_buffers())
+    return params, buffers
+
+
+def _prepare(model, loss_fn, optimizer, example_batch):
+    if not isinstance(model, torch.nn.Module):
+        raise UnsupportedError("model must be a torch.nn.Module")
+    check_model(model)
+    check_batch(example_batch)
+    params, buffers = _model_tensors(model)
+    if not params:
+        raise UnsupportedError("the model has no trainable parameters")
+    spec = make_spec(optimizer, [p for _, p in params])
+    return params, buffers, spec
+
+
+def _emit(model, loss_fn, spec, params, buffers, batch):
+    traced = trace_step(model, loss_fn, spec, params, buffers, tuple(batch))
+    text, sig = emit_step(traced.graph, traced.arg_specs, traced.out_specs,
+                          FUNC)
+    return traced, text, sig
+
+
+def export_step(model, loss_fn, optimizer, example_batch):
+    """The FP32 training step as MLIR text (the input of ``--bf16-train``)."""
+    params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
+    return _emit(model, loss_fn, spec, params, buffers, example_batch)[1]
+
+
+def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
+                 rounding="stochastic", seed=0, opt_level=2, target="host"):
+    """Compiles one training step of `model` (see the module docstring)."""
+    if precision not in PRECISIONS:
+        raise UnsupportedError("precision=%r (expected one of %s)" % (
+            precision, ", ".join(PRECISIONS)))
+    if rounding not in ROUNDINGS:
+        raise UnsupportedError("rounding=%r (expected one of %s)" % (
+            rounding, ", ".join(ROUNDINGS)))
+    if not isinstance(seed, int) or isinstance(seed, bool) or \
+            not 0 <= seed < 2 ** 63:
+        raise UnsupportedError("seed=%r (expected an int in [0, 2^63))"
+                               % (seed,))
+    if target not in ("host", "avx512bf16", "avx512", "avx2", "emulated"):
+        raise UnsupportedError("target=%r" % (target,))
+    params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
+    return CompiledStep(model, loss_fn, spec, params, buffers, example_batch,
+                        precision, rounding, seed, opt_level, target)
+
+
+def _bf16_bits(t):
+    """float32 tensor -> uint16 numpy array of its bf16 (RNE) bits."""
+    return t.detach().to(torch.bfloat16).contiguous().view(torch.int16) \
+        .numpy().view(np.uint16)
+
+
+class _Variant:
+    """One compiled shape variant: its library and argument layout."""
+
+    def __init__(self, lib, args, results, sig):
+        self.lib = lib
+        self.args = args
+        self.results = results
+        self.sig = sig
+
+
+class CompiledStep:
+    """A compiled training step that owns the model's training state.
+
+    Call it with a batch (inputs then target) to run one step; the loss comes
+    back as a Python float. ``copy_to(model)`` writes parameters and buffers
+    back as float32. A batch of another shape compiles a second variant
+    sharing the same state.
+    """
+
+    def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
+                 precision, rounding, seed, opt_level, target):
+        self.model = model
+        self.loss_fn = loss_fn
+        self.spec = spec
+        self.precision = precision
+        self.rounding = rounding
+        self.seed = seed
+        self.opt_level = opt_level
+        self.target = target
+        self.param_names = [n for n, _ in params]
+        self.buffer_names = [n for n, _ in buffers]
+        self._params = params
+        self._buffers = buffers
+        self.train_options = _train_options(precision, rounding, seed)
+        self.lowering = "target=%s emit-c-interface=1" % target
+        self.variants = {}
+        self.step_count = 0
+        self.copies = 0          # result buffers copied back (not in place)
+        self.state = None        # arg index -> numpy buffer (state only)
+        self.fp32_text = None
+        variant = self._variant(tuple(example_batch))
+        self._init_state(variant)
+
+    # -- compilation -----------------------------------------------------------
+    def _key(self, batch):
+        return tuple((tuple(t.shape), t.dtype) for t in batch)
+
+    def _variant(self, batch):
+        key = self._key(batch)
+        if key in self.variants:
+            return self.variants[key]
+        check_batch(batch)
+        traced, text, sig = _emit(self.model, self.loss_fn, self.spec,
+                                  self._params, self._buffers, batch)
+        if self.fp32_text is None:
+            self.fp32_text = text
+        try:
+            so, trained = runtime.compile_module(
+                text, self.train_options, self.lowering, self.opt_level)
+        except runtime.CompileError as e:
+            raise UnsupportedError("compiling the step failed: %s" % e) from None
+        args, results = runtime.parse_signature(trained, FUNC)
+        lib = runtime.Library(so, FUNC, args, results)
+        v = _Variant(lib, args, results, sig)
+        if self.variants and not self._same_state_layout(v):
+            raise UnsupportedError("a batch of shape %s changes the state "
+                                   "layout" % (key,))
+        self.variants[key] = v
+        return v
+
+    def _same_state_layout(self, v):
+        first = next(iter(self.variants.values()))
+        return all(first.args[i].text == v.args[i].text
+                   for i in self.state)
+
+    # -- state -------------------------------------------------------------------
+    def _init_state(self, v):
+        """Buffers for every argument that persists across steps."""
+        n_orig = len(v.sig.args)
+        self.roles = {}
+        self.state = {}
+        self.batch_args = []
+        self.hp_arg = None
+        self.rng_arg = None
+        values = ([p for _, p in self._params] + [b for _, b in self._buffers])
+        for i, a in enumerate(v.args):
+            if i < n_orig:
+                name, role, shape, dtype = v.sig.args[i]
+                if name == "hp":
+                    self.hp_arg = i
+                    continue
+                if name.startswith("batch["):
+                    self.batch_args.append(i)
+                    continue
+                self.roles[i] = name
+                init = values[i] if i < len(values) else None
+                self.state[i] = self._initial(a, init)
+            else:
+                kind = a.attrs.get("lowp.state")
+                if kind == "rng_step":
+                    self.rng_arg = i
+                    self.rng_step = 0
+                    continue
+                self.roles[i] = "%s of %s" % (kind, a.attrs.get("lowp.state_of"))
+                owner = a.attrs.get("lowp.state_of")
+                self.state[i] = self._initial(a, None)
+                if kind == "low_half" and owner is not None and \
+                        owner < len(values):
+                    # Exact split of the f32 master: hi = top 16 bits.
+                    bits = values[owner].detach().contiguous().numpy().view(
+                        np.uint32)
+                    self.state[owner][...] = (bits >> 16).astype(np.uint16)
+                    self.state[i][...] = (bits & 0xFFFF).astype(np.uint16) \
+                        .view(np.int16)
+        self.hp = np.zeros(v.args[self.hp_arg].shape,
+                           runtime.NP_DTYPES[v.args[self.hp_arg].dtype])
+        self._descs = {i: runtime.make_descriptor(arr.shape, arr.ctypes.data)
+                       for i, arr in self.state.items()}
+        self._descs[self.hp_arg] = runtime.make_descriptor(self.hp.shape,
+                                                           self.hp.ctypes.data)
+        self._owned = {arr.ctypes.data for arr in self.state.values()}
+        self._owned.add(self.hp.ctypes.data)
+
+    @staticmethod
+    def _initial(a, init):
+        dtype = runtime.NP_DTYPES[a.dtype]
+        if init is None:
+            return np.zeros(a.shape, dtype)
+        t = init.detach()
+        if tuple(t.shape) != a.shape:
+            raise UnsupportedError("state shape mismatch")
+        if a.dtype == "bf16":
+            return _bf16_bits(t).reshape(a.shape).copy()
+        return t.contiguous().numpy().astype(dtype).reshape(a.shape).copy()
+
+    def _encode(self, values, dtype):
+        t = torch.tensor(values, dtype=torch.float32)
+        if dtype == "bf16":
+            return _bf16_bits(t)
+        return t.numpy()
+
+    # -- running -----------------------------------------------------------------
+    def __call__(self, *batch):
+        v = self._variant(tuple(batch))
+        self.step_count += 1
+        self.hp[...] = self._encode(self.spec.hp(self.step_count),
+                                    v.args[self.hp_arg].dtype)
+        keep = []
+        values = [None] * len(v.args)
+        for i, d in self._descs.items():
+            values[i] = ctypes.addressof(d)
+        for i, t in zip(self.batch_args, batch):
+            a = v.args[i]
+            if a.dtype == "bf16":
+                arr = _bf16_bits(t)
+            else:
+                arr = np.ascontiguousarray(t.detach().numpy(),
+                                           runtime.NP_DTYPES[a.dtype])
+            d = runtime.make_descriptor(a.shape, arr.ctypes.data)
+            keep.append((arr, d))
+            values[i] = ctypes.addressof(d)
+        if self.rng_arg is not None:
+            values[self.rng_arg] = self.rng_step
+        res = v.lib.call(values)
+        return self._collect(v, res)
+
+    def _collect(self, v, res):
+        loss = None
+        freed = set()
+        for k, r in enumerate(v.results):
+            if not r.is_tensor:
+                value = getattr(res, "r%d" % k) if v.lib.via_pointer else res
+                if r.attrs.get("lowp.tied_to") == self.rng_arg:
+                    self.rng_step = value
+                continue
+            d = getattr(res, "r%d" % k)
+            tied = r.attrs.get("lowp.tied_to")
+            if tied is None:
+                if loss is None:
+                    loss = self._read_scalar(d, r.dtype)
+            else:
+                arr = self.state[tied]
+                if d.aligned != arr.ctypes.data:
+                    ctypes.memmove(arr.ctypes.data,
+                                   d.aligned + d.offset * arr.itemsize,
+                                   arr.nbytes)
+                    self.copies += 1
+            if d.allocated not in freed and runtime.free_result(d, self._owned):
+                freed.add(d.allocated)
+        return loss
+
+    @staticmethod
+    def _read_scalar(d, dtype):
+        if dtype == "bf16":
+            bits = ctypes.c_uint16.from_address(d.aligned + 2 * d.offset).value
+            return float(np.array([bits << 16], np.uint32).view(np.float32)[0])
+        return float(ctypes.c_float.from_address(d.aligned + 4 * d.offset).value)
+
+    # -- results -------------------------------------------------------------------
+    def _as_float32(self, i):
+        v = next(iter(self.variants.values()))
+        a = v.args[i]
+        arr = self.state[i]
+        if a.dtype == "bf16":
+            hi = arr.astype(np.uint32) << 16
+            low = [j for j, x in enumerate(v.args)
+                   if x.attrs.get("lowp.state") == "low_half"
+                   and x.attrs.get("lowp.state_of") == i]
+            if low:
+                hi |= self.state[low[0]].view(np.uint16).astype(np.uint32)
+            return torch.from_numpy(hi.view(np.float32).copy())
+        return torch.from_numpy(arr.copy())
+
+    def state_dict(self):
+        """Every parameter and buffer, as float32 (integers unchanged)."""
+        out = {}
+        for i, name in self.roles.items():
+            if i < len(self.param_names) + len(self.buffer_names):
+                out[name] = self._as_float32(i)
+        return out
+
+    def copy_to(self, model):
+        """Writes the trained parameters and buffers into `model`."""
+        tensors = dict(model.named_parameters())
+        tensors.update(model.named_buffers())
+        with torch.no_grad():
+            for name, value in self.state_dict().items():
+                dst = tensors[name]
+                dst.copy_(value.reshape(dst.shape).to(dst.dtype))
+        return model
