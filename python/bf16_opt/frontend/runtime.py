@@ -24,7 +24,9 @@ from .. import driver
 
 __all__ = ["ArgType", "compile_module", "Library", "parse_signature"]
 
-LLVM_BIN = Path(os.environ.get("BF16_LLVM_BIN", "/usr/lib/llvm-22/bin"))
+LLVM_ROOT = Path(os.environ.get("BF16_LLVM_ROOT", "/usr/lib/llvm-22"))
+LLVM_BIN = LLVM_ROOT / "bin"
+LLVM_LIB = LLVM_ROOT / "lib"
 
 NP_DTYPES = {"f32": np.float32, "bf16": np.uint16, "i64": np.int64,
              "i32": np.int32, "i16": np.int16, "i1": np.bool_}
@@ -168,9 +170,13 @@ def _run(cmd, stdin_text=None):
 def compile_module(ir_text, train_options, lowering_options, opt_level=2,
                    use_cache=True):
     """Returns (path of the .so, trained MLIR text before lowering)."""
+    link = ["-O%d" % opt_level, "-march=native", "-fPIC", "-shared", "-w",
+            # strided copies call memrefCopy
+            "-L" + str(LLVM_LIB), "-lmlir_c_runner_utils",
+            "-Wl,-rpath," + str(LLVM_LIB)]
     key = hashlib.sha256("\0".join([
-        ir_text, repr(train_options), lowering_options, str(opt_level),
-        _tool_identity(), _cpu_flags(), "frontend-abi-1"]).encode()).hexdigest()
+        ir_text, repr(train_options), lowering_options, " ".join(link),
+        _tool_identity(), _cpu_flags()]).encode()).hexdigest()
     cdir = cache_dir()
     so = cdir / (key + ".so")
     meta = cdir / (key + ".mlir")
@@ -189,8 +195,7 @@ def compile_module(ir_text, train_options, lowering_options, opt_level=2,
         _run([str(LLVM_BIN / "mlir-translate"), "--mlir-to-llvmir", "-o", ll],
              lowered)
         tmp_so = os.path.join(tmp, "step.so")
-        _run([str(LLVM_BIN / "clang"), "-O%d" % opt_level, "-march=native",
-              "-fPIC", "-shared", "-w", ll, "-o", tmp_so])
+        _run([str(LLVM_BIN / "clang")] + link + [ll, "-o", tmp_so])
         with open(os.path.join(tmp, "step.mlir"), "w") as f:
             f.write(trained)
         os.replace(os.path.join(tmp, "step.mlir"), meta)

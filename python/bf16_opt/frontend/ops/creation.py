@@ -79,3 +79,8 @@ def new_full(b, x, size, value, dtype=None, layout=None, device=None,
 def scalar_tensor(b, value, dtype=None, layout=None, device=None,
                   pin_memory=None):
     return _fill(b, (), value, dtype if dtype is not None else torch.float32)
+
+
+@register(aten.fill.Scalar)
+def fill(b, x, value):
+    return _fill(b, x.shape, value, None, x)

@@ -13,14 +13,6 @@ from .elementwise import pointwise
 aten = torch.ops.aten
 
 
-def _contiguous_strides(shape):
-    strides, acc = [], 1
-    for d in reversed(shape):
-        strides.append(acc)
-        acc *= d
-    return list(reversed(strides))
-
-
 def _infer(shape, numel):
     shape = list(shape)
     if -1 in shape:
@@ -37,13 +29,9 @@ def view(b, x, shape):
 
 @register(aten._reshape_alias.default)
 def reshape_alias(b, x, shape, stride):
-    shape = _infer(shape, x.numel)
-    dense = [s for s, d in zip(stride, shape) if d != 1]
-    want = [s for s, d in zip(_contiguous_strides(shape), shape) if d != 1]
-    if dense != want:
-        raise Unsupported("_reshape_alias with non-contiguous strides %s"
-                          % (list(stride),))
-    return b.reshape(x, shape)
+    # torch emits it only where a view exists, and a view keeps the logical
+    # row-major order; the strides describe torch's memory, not the values.
+    return b.reshape(x, _infer(shape, x.numel))
 
 
 @register(aten.clone.default, aten.detach.default, aten.alias.default,
@@ -174,3 +162,26 @@ def copy_(b, dst, src, non_blocking=False):
 @register(aten.copy.default)
 def copy(b, dst, src, non_blocking=False):
     return _copy_value(b, dst, src)
+
+
+def _embed(b, g, input_sizes, offsets, strides):
+    out = b.full(tuple(input_sizes), 0.0 if g.dtype == "f32" else 0, g.dtype)
+    return b.insert_slice(g, out, offsets, g.shape, strides)
+
+
+@register(aten.select_backward.default)
+def select_backward(b, g, input_sizes, dim, index):
+    dim = dim % len(input_sizes)
+    index = index % input_sizes[dim]
+    g = unsqueeze(b, g, dim)
+    offsets = [index if i == dim else 0 for i in range(len(input_sizes))]
+    return _embed(b, g, input_sizes, offsets, [1] * len(input_sizes))
+
+
+@register(aten.slice_backward.default)
+def slice_backward(b, g, input_sizes, dim, start, end, step):
+    dim = dim % len(input_sizes)
+    start, _, _ = slice(start, end, step).indices(input_sizes[dim])
+    offsets = [start if i == dim else 0 for i in range(len(input_sizes))]
+    strides = [step if i == dim else 1 for i in range(len(input_sizes))]
+    return _embed(b, g, input_sizes, offsets, strides)
