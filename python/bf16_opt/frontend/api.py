@@ -267,6 +267,8 @@ class CompiledStep:
                 continue
             d = getattr(res, "r%d" % k)
             tied = r.attrs.get("lowp.tied_to")
+            if tied is None and k < len(v.sig.results):
+                tied = v.sig.results[k][1]   # integer state, returned untied
             if tied is None:
                 if loss is None:
                     loss = self._read_scalar(d, r.dtype)

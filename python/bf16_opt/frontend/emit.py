@@ -157,7 +157,7 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step"):
     outs = list(output.args[0])
     if len(outs) != len(out_specs):
         raise ValueError("output count mismatch")
-    ret_vals, ret_types = [], []
+    ret_vals, ret_types, printed_ties = [], [], set()
     for node, (name, kind) in zip(outs, out_specs):
         v = env[node] if isinstance(node, torch.fx.Node) else None
         if not isinstance(v, Value):
@@ -171,13 +171,18 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step"):
             continue
         sig.results.append((name, tied, v.shape, v.dtype))
         ret_vals.append(v)
-        attr = " {lowp.tied_to = %d : i64}" % tied if tied is not None else ""
+        # Integer state (BatchNorm's num_batches_tracked) is exact and not
+        # rounding-protected: it is returned untied and written back by the
+        # caller, as --bf16-train's ties name float state only.
+        attr = " {lowp.tied_to = %d : i64}" % tied \
+            if tied is not None and v.dtype == "f32" else ""
+        if attr:
+            printed_ties.add(tied)
         ret_types.append(v.type + attr)
     # State the step does not change (frozen parameters, buffers no op
     # updates) is an input: a role without a tie is an error of --bf16-train.
-    tied_args = {t for _, t, _, _ in sig.results if t is not None}
     for i, (name, role, shape, dtype) in enumerate(sig.args):
-        if role != "input" and i not in tied_args:
+        if role != "input" and i not in printed_ties:
             sig.args[i] = (name, "input", shape, dtype)
     arg_text = ['%s: %s {lowp.role = "%s"}' % (v.name, v.type, sig.args[i][1])
                 for i, v in enumerate(arg_text)]
