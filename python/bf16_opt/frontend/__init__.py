@@ -12,7 +12,8 @@
 See ``docs/Frontend.md`` for the design, the supported ops and the limits.
 """
 
-from .api import CompiledStep, compile_step, export_step
+from .api import CompiledStep, compile_step, export_step, traced_ops
 from .errors import UnsupportedError
 
-__all__ = ["CompiledStep", "UnsupportedError", "compile_step", "export_step"]
+__all__ = ["CompiledStep", "UnsupportedError", "compile_step", "export_step",
+           "traced_ops"]

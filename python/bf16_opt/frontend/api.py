@@ -54,7 +54,7 @@ def _prepare(model, loss_fn, optimizer, example_batch):
 def _emit(model, loss_fn, spec, params, buffers, batch):
     traced = trace_step(model, loss_fn, spec, params, buffers, tuple(batch))
     text, sig = emit_step(traced.graph, traced.arg_specs, traced.out_specs,
-                          FUNC)
+                          FUNC, traced.module)
     return traced, text, sig
 
 
@@ -322,3 +322,13 @@ class CompiledStep:
                 dst = tensors[name]
                 dst.copy_(value.reshape(dst.shape).to(dst.dtype))
         return model
+
+
+def traced_ops(model, loss_fn, optimizer, example_batch):
+    """The aten overloads in the functionalized trace of the step (names as
+    in the registry); what a model needs from ``ops.supported_ops()``."""
+    params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
+    traced = trace_step(model, loss_fn, spec, params, buffers,
+                        tuple(example_batch))
+    return {str(n.target) for n in traced.graph.nodes
+            if n.op == "call_function" and str(n.target).startswith("aten.")}

@@ -16,7 +16,7 @@ import torch
 
 from . import ops
 from .errors import UnsupportedError
-from .ir import Builder, Value
+from .ir import Builder, Value, fmt_float, tensor_type
 from .ops.elementwise import mlir_dtype
 
 _FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
@@ -85,7 +85,48 @@ def _meta_shape(node):
     return tuple(tm.shape), tm.dtype
 
 
-def emit_step(graph, arg_specs, out_specs, func_name="train_step"):
+def _fetch_attr(module, target):
+    obj = module
+    for part in target.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _constant(b, t, node):
+    """A tensor constant of the trace (e.g. torch.tensor([...]) in a
+    forward) as an arith.constant dense literal."""
+    try:
+        dtype = mlir_dtype(t.dtype)
+    except ops.Unsupported as e:
+        raise UnsupportedError("constant at %s: %s" % (where(node), e)) from None
+    flat = t.detach().reshape(-1).tolist()
+    if dtype == "f32":
+        items = [fmt_float(v) for v in flat]
+    elif dtype == "i1":
+        items = ["true" if v else "false" for v in flat]
+    else:
+        items = [str(int(v)) for v in flat]
+    shape = tuple(t.shape)
+    if len(set(items)) == 1:
+        lit = items[0]          # a splat
+    elif not items:
+        raise UnsupportedError("empty constant at %s" % where(node))
+    else:
+        lit = _nest(items, shape)
+    ty = tensor_type(shape, dtype)
+    return b.emit("arith.constant dense<%s> : %s" % (lit, ty), shape, dtype)
+
+
+def _nest(items, shape):
+    if len(shape) <= 1:
+        return "[%s]" % ", ".join(items) if shape else items[0]
+    step = len(items) // shape[0]
+    return "[%s]" % ", ".join(_nest(items[i * step:(i + 1) * step], shape[1:])
+                              for i in range(shape[0]))
+
+
+def emit_step(graph, arg_specs, out_specs, func_name="train_step",
+              module=None):
     """Prints the step.
 
     arg_specs: one (name, role) per placeholder, roles "param",
@@ -122,6 +163,10 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step"):
         if node.op == "output":
             output = node
             break
+        if node.op == "get_attr":
+            b.loc = mlir_loc(node)
+            env[node] = _constant(b, _fetch_attr(module, node.target), node)
+            continue
         if node.op != "call_function":
             raise UnsupportedError("FX node kind %s (%s)" % (node.op,
                                                              node.target))

@@ -97,8 +97,9 @@ class Body:
     def const(self, value, dtype):
         if dtype == "f32":
             lit = fmt_float(value)
-        elif dtype == "i1":
-            lit = "true" if value else "false"
+        elif dtype == "i1":  # printed without a type (it is implied)
+            return self._emit("arith.constant %s" % (
+                "true" if value else "false"), dtype)
         else:
             lit = str(int(value))
         return self._emit("arith.constant %s : %s" % (lit, dtype), dtype)
@@ -243,10 +244,14 @@ class Builder:
         if x.shape == shape:
             return x
         assert math.prod(shape) == x.numel, (x.shape, shape)
+        if x.rank == 0:
+            return self.emit(
+                "tensor.expand_shape %s [] output_shape [%s] : %s into %s" % (
+                    x.name, ", ".join(str(d) for d in shape), x.type,
+                    tensor_type(shape, x.dtype)), shape, x.dtype)
         flat = x
         if x.rank != 1:
-            groups = "[[%s]]" % ", ".join(str(i) for i in range(x.rank)) \
-                if x.rank > 0 else "[]"
+            groups = "[[%s]]" % ", ".join(str(i) for i in range(x.rank))
             flat = self.emit("tensor.collapse_shape %s %s : %s into %s" % (
                 x.name, groups, x.type, tensor_type((x.numel,), x.dtype)),
                 (x.numel,), x.dtype)

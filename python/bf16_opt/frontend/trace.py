@@ -23,9 +23,10 @@ __all__ = ["TracedStep", "trace_step"]
 class TracedStep:
     """The traced graph and what each of its inputs and outputs is."""
 
-    def __init__(self, graph, arg_specs, out_specs, param_names, buffer_names,
-                 state_names, n_batch):
-        self.graph = graph
+    def __init__(self, module, arg_specs, out_specs, param_names,
+                 buffer_names, state_names, n_batch):
+        self.module = module        # the functionalized GraphModule
+        self.graph = module.graph
         self.arg_specs = arg_specs
         self.out_specs = out_specs
         self.param_names = param_names
@@ -146,5 +147,5 @@ def trace_step(model, loss_fn, spec, params, buffers, batch):
                  [("%s.%s" % (pn, sn), "state:%d" % (n_p + n_b + k * n_p + i))
                   for k, sn in enumerate(snames)
                   for i, pn in enumerate(pnames)])
-    return TracedStep(g2.graph, arg_specs, out_specs, pnames, bnames, snames,
+    return TracedStep(g2, arg_specs, out_specs, pnames, bnames, snames,
                       n_x)

@@ -57,7 +57,7 @@ def full_like(b, x, value, dtype=None, layout=None, device=None,
     return _fill(b, x.shape, value, dtype, x)
 
 
-@register(aten.new_zeros.default, aten.new_empty.default)
+@register(aten.new_zeros.default)
 def new_zeros(b, x, size, dtype=None, layout=None, device=None,
               pin_memory=None):
     return _fill(b, size, 0.0, dtype, x)

@@ -110,9 +110,9 @@ def _binary(op):
     return entry
 
 
-register(aten.add.Tensor, aten.add.Scalar)(
+register(aten.add.Tensor)(
     _binary(_arith("arith.addf", "arith.addi")))
-register(aten.sub.Tensor, aten.sub.Scalar)(
+register(aten.sub.Tensor)(
     _binary(_arith("arith.subf", "arith.subi")))
 register(aten.mul.Tensor, aten.mul.Scalar)(
     _binary(_arith("arith.mulf", "arith.muli")))
@@ -320,6 +320,26 @@ def where(b, cond, x, y):
 
     return b.elementwise([v for v in values if isinstance(v, Value)],
                          body_fn, t)
+
+
+@register(aten.sgn.default, aten.sign.default)
+def sign(b, x):
+    def fn(body, a):
+        zero, one = body.const(0.0, "f32"), body.const(1.0, "f32")
+        s = body.math("copysign", one, a[0])
+        return body.select(body.cmpf("oeq", a[0], zero), zero, s, "f32")
+    return pointwise(b, [x], fn, compute="f32")
+
+
+def _logical(op):
+    def entry(b, x, y):
+        return pointwise(b, [x, y], lambda body, a: body.op(op, a, "i1"),
+                         compute="i1")
+    return entry
+
+
+register(aten.logical_and.default)(_logical("arith.andi"))
+register(aten.bitwise_or.Tensor)(_logical("arith.ori"))
 
 
 @register(aten.logical_not.default)

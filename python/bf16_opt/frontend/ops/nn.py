@@ -183,25 +183,6 @@ def mse_loss_backward(b, grad, x, y, reduction):
         body.mul(body.const(2.0, F32), a[0]), body.sub(a[1], a[2])))
 
 
-def _softplus_neg_abs(body, x):
-    # log(1 + exp(-|x|)), the stable part of BCE with logits
-    return body.math("log1p", body.math("exp", body.neg(body.math("absf", x))))
-
-
-@register(aten.binary_cross_entropy_with_logits.default)
-def bce_with_logits(b, x, y, weight=None, pos_weight=None, reduction=1):
-    if weight is not None or pos_weight is not None:
-        raise Unsupported("binary_cross_entropy_with_logits with weights")
-
-    def fn(body, a):
-        # max(x, 0) - x*y + log(1 + exp(-|x|))
-        zero = body.const(0.0, F32)
-        return body.add(body.sub(body.maxf(a[0], zero), body.mul(a[0], a[1])),
-                        _softplus_neg_abs(body, a[0]))
-    per = pointwise(b, [x, y], fn)
-    return _reduce_loss(b, per, reduction)
-
-
 # -- normalization --------------------------------------------------------------
 
 def _channel(b, v, rank):

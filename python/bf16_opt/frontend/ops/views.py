@@ -21,8 +21,7 @@ def _infer(shape, numel):
     return shape
 
 
-@register(aten.view.default, aten._unsafe_view.default, aten.reshape.default,
-          aten.view_copy.default)
+@register(aten.view.default, aten._unsafe_view.default)
 def view(b, x, shape):
     return b.reshape(x, _infer(shape, x.numel))
 
@@ -34,8 +33,8 @@ def reshape_alias(b, x, shape, stride):
     return b.reshape(x, _infer(shape, x.numel))
 
 
-@register(aten.clone.default, aten.detach.default, aten.alias.default,
-          aten.lift_fresh_copy.default, aten.contiguous.default)
+@register(aten.clone.default, aten.detach.default,
+          aten.lift_fresh_copy.default)
 def identity(b, x, memory_format=None):
     return x
 
@@ -143,7 +142,7 @@ def split(b, x, size, dim=0):
     return _split(b, x, [min(size, n - s) for s in range(0, n, size)], dim)
 
 
-@register(aten.split_with_sizes.default, aten.unsafe_split_with_sizes.default)
+@register(aten.split_with_sizes.default)
 def split_with_sizes(b, x, sizes, dim=0):
     return _split(b, x, sizes, dim)
 
@@ -157,11 +156,6 @@ def _copy_value(b, dst, src):
 @register(aten.copy_.default)
 def copy_(b, dst, src, non_blocking=False):
     return Mutation(0, _copy_value(b, dst, src))
-
-
-@register(aten.copy.default)
-def copy(b, dst, src, non_blocking=False):
-    return _copy_value(b, dst, src)
 
 
 def _embed(b, g, input_sizes, offsets, strides):
@@ -185,3 +179,24 @@ def slice_backward(b, g, input_sizes, dim, start, end, step):
     offsets = [start if i == dim else 0 for i in range(len(input_sizes))]
     strides = [step if i == dim else 1 for i in range(len(input_sizes))]
     return _embed(b, g, input_sizes, offsets, strides)
+
+
+@register(aten.unbind.int)
+def unbind(b, x, dim=0):
+    return tuple(select(b, x, dim, i) for i in range(x.shape[dim % x.rank]))
+
+
+@register(aten.flip.default)
+def flip(b, x, dims):
+    dims = {d % x.rank for d in dims}
+    exprs = ["%d - d%d" % (x.shape[i] - 1, i) if i in dims else "d%d" % i
+             for i in range(x.rank)]
+    out = b.empty(x.shape, x.dtype)
+    return b.generic([x], [exprs], [out], [["d%d" % i for i in range(x.rank)]],
+                     ["parallel"] * x.rank, lambda body, i, o: i[0], x.rank)[0]
+
+
+@register(aten.stack.default)
+def stack(b, xs, dim=0):
+    dim = dim % (xs[0].rank + 1)
+    return cat(b, [unsqueeze(b, x, dim) for x in xs], dim)

@@ -148,7 +148,7 @@ CASES = {
               lambda p: torch.optim.Adam(p, lr=1e-2),
               _cls_batch(6, (1, 16, 16), 5)),
     "embedding": (EmbeddingBag, F.cross_entropy,
-                  lambda p: torch.optim.AdamW(p, lr=1e-2),
+                  lambda p: torch.optim.AdamW(p, lr=5e-2),
                   _ids_batch(8, 5, 20, 4)),
     "attention": (AttentionBlock, F.cross_entropy,
                   lambda p: torch.optim.AdamW(p, lr=1e-2),
