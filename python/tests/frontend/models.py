@@ -91,7 +91,8 @@ class CharGRU(nn.Module):
         self.hidden = hidden
 
     def forward(self, ids):
-        h = ids.new_zeros((ids.shape[0], self.hidden), dtype=torch.float32)
+        h = ids.new_zeros((ids.shape[0], self.hidden),
+                          dtype=self.out.weight.dtype)
         e = self.emb(ids)
         for t in range(ids.shape[1]):
             h = self.cell(e[:, t], h)
