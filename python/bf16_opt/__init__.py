@@ -1,6 +1,6 @@
 """bf16-opt Python package.
 
-Pure-Python helpers around the bf16-opt MLIR project (standard library only):
+Python helpers around the bf16-opt MLIR project:
 
 * :mod:`bf16_opt.numerics` -- ctypes bindings to the reference numerics
   library ``libbf16_numerics.so`` (C ABI: ``include/bf16-c/Numerics.h``):
@@ -9,8 +9,9 @@ Pure-Python helpers around the bf16-opt MLIR project (standard library only):
 * :mod:`bf16_opt.driver` -- runs the ``bf16-opt`` tool on MLIR text and
   returns the output IR (``python -m bf16_opt ...`` forwards to it).
 
-A PyTorch frontend, ``bf16_opt.frontend``, is planned for a later issue and
-is not part of this package yet.
+* :mod:`bf16_opt.frontend` -- compiles a PyTorch ``nn.Module``, its loss and
+  its optimizer into a native BF16 training step (needs ``python3-torch``;
+  ``docs/Frontend.md``).
 
 Submodules are not imported eagerly: importing :mod:`bf16_opt` never needs
 the shared library or the ``bf16-opt`` binary to exist.
