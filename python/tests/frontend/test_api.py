@@ -246,7 +246,7 @@ for _name in sorted(set(models.CASES) - NO_BF16_EAGER):
 
 class UnseenModel(unittest.TestCase):
     """A model no other test uses, built only from listed ops, trains in
-    every mode with PyTorch's default hyper-parameters (Adam defaults)."""
+    every mode with PyTorch's default hyper-parameters (Adam and AdamW)."""
 
     def test_unseen_model_every_mode(self):
         class Unseen(nn.Module):
@@ -263,17 +263,20 @@ class UnseenModel(unittest.TestCase):
         g = torch.Generator().manual_seed(2)
         x = torch.randn(12, 3, 7, generator=g)
         y = (x[:, 0].mean(1) > 0).long()
-        for rounding in ["nearest", "stochastic", "kahan", "split", "master"]:
-            torch.manual_seed(4)
-            model = Unseen()
-            step = frontend.compile_step(
-                model, F.cross_entropy, torch.optim.Adam(model.parameters()),
-                (x, y), rounding=rounding)
-            losses = [step(x, y) for _ in range(40)]
-            self.assertLess(losses[-1], losses[0], rounding)
-            step.copy_to(model)
-            self.assertTrue(all(torch.isfinite(p).all()
-                                for p in model.parameters()))
+        for optimizer in (torch.optim.Adam, torch.optim.AdamW):
+            for rounding in ["nearest", "stochastic", "kahan", "split",
+                             "master"]:
+                torch.manual_seed(4)
+                model = Unseen()
+                step = frontend.compile_step(
+                    model, F.cross_entropy, optimizer(model.parameters()),
+                    (x, y), rounding=rounding)
+                losses = [step(x, y) for _ in range(40)]
+                self.assertLess(losses[-1], losses[0],
+                                (optimizer.__name__, rounding, losses))
+                step.copy_to(model)
+                self.assertTrue(all(torch.isfinite(p).all()
+                                    for p in model.parameters()))
 
 
 if __name__ == "__main__":
