@@ -1,6 +1,7 @@
 """The public API: ``compile_step``, ``export_step`` and ``CompiledStep``."""
 
 import ctypes
+import struct
 
 import numpy as np
 import torch
@@ -204,6 +205,7 @@ class CompiledStep:
                     self.state[owner][...] = (bits >> 16).astype(np.uint16)
                     self.state[i][...] = (bits & 0xFFFF).astype(np.uint16) \
                         .view(np.int16)
+        self._hp_values = None
         self.hp = np.zeros(v.args[self.hp_arg].shape,
                            runtime.NP_DTYPES[v.args[self.hp_arg].dtype])
         self._descs = {i: runtime.make_descriptor(arr.shape, arr.ctypes.data)
@@ -235,8 +237,10 @@ class CompiledStep:
     def __call__(self, *batch):
         v = self._variant(tuple(batch))
         self.step_count += 1
-        self.hp[...] = self._encode(self.spec.hp(self.step_count),
-                                    v.args[self.hp_arg].dtype)
+        hp = tuple(self.spec.hp(self.step_count))
+        if hp != self._hp_values:   # SGD's changes only after step 1
+            self.hp[...] = self._encode(hp, v.args[self.hp_arg].dtype)
+            self._hp_values = hp
         keep = []
         values = [None] * len(v.args)
         for i, d in self._descs.items():
@@ -287,7 +291,7 @@ class CompiledStep:
     def _read_scalar(d, dtype):
         if dtype == "bf16":
             bits = ctypes.c_uint16.from_address(d.aligned + 2 * d.offset).value
-            return float(np.array([bits << 16], np.uint32).view(np.float32)[0])
+            return struct.unpack("<f", struct.pack("<I", bits << 16))[0]
         return float(ctypes.c_float.from_address(d.aligned + 4 * d.offset).value)
 
     # -- results -------------------------------------------------------------------
