@@ -54,6 +54,11 @@ def check_model(model):
             raise UnsupportedError("%s is on %s; only CPU tensors are "
                                    "supported" % (name, t.device))
     for name, m in model.named_modules():
+        if isinstance(m, torch.nn.RNNBase):
+            raise UnsupportedError(
+                "%s: %s modules keep flat copies of their weights that "
+                "functional_call cannot replace in torch 1.13; unroll "
+                "nn.LSTMCell / nn.GRUCell instead" % (name, type(m).__name__))
         if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and \
                 m.track_running_stats and m.momentum is None:
             raise UnsupportedError(

@@ -102,6 +102,13 @@ class Errors(unittest.TestCase):
         self.assertUnsupported(lambda: frontend.compile_step(
             model, F.cross_entropy, opt, batch[0]), "tuple")
 
+    def test_rnn_modules_point_to_cells(self):
+        model = nn.GRU(4, 3)
+        self.assertUnsupported(lambda: frontend.compile_step(
+            model, lambda out, y: out[0].sum(),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            (torch.randn(2, 1, 4), torch.zeros(1))), "GRU", "nn.GRUCell")
+
     def test_dropout_is_unsupported(self):
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(4, 6), nn.Dropout(0.5), nn.Linear(6, 3))
