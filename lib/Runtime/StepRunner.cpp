@@ -22,11 +22,15 @@
 #include <chrono>
 #include <cstring>
 #include <set>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::bf16;
 
 namespace {
+
+/// The allocated pointer that MemRefToLLVM gives memref.get_global results.
+constexpr int64_t kGlobalMemrefAllocatedMarker = 0xdeadbeef;
 
 llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
@@ -297,6 +301,38 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
     if (!elementBytes(elt))
       return fail("unsupported element type in @" + runner->entry);
   }
+  // Every argument and result buffer must fit in memory, with a message
+  // naming it (not an allocation failure in the middle of the step).
+  uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                      static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t total = 0;
+  for (auto [k, v] : llvm::enumerate(
+           llvm::concat<const ValueInfo>(runner->args, runner->res))) {
+    auto t = dyn_cast<RankedTensorType>(v.type);
+    if (!t)
+      continue;
+    unsigned bytes = *elementBytes(t.getElementType());
+    uint64_t n = 1;
+    bool overflow = false;
+    for (int64_t d : t.getShape())
+      overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(d), &n);
+    overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(bytes), &n);
+    bool isArg = k < runner->args.size();
+    std::string what = (Twine(isArg ? "argument #" : "result #") +
+                        Twine(isArg ? k : k - runner->args.size()))
+                           .str();
+    std::string typeText;
+    llvm::raw_string_ostream(typeText) << t;
+    if (overflow || n > physical)
+      return fail(what + " of @" + runner->entry + " (" + typeText +
+                  ") needs " +
+                  (overflow ? std::string("more than 2^64") : std::to_string(n)) +
+                  " bytes; this machine has " + Twine(physical));
+    total += n;
+  }
+  if (total > physical)
+    return fail("the arguments and results of @" + runner->entry + " need " +
+                Twine(total) + " bytes; this machine has " + Twine(physical));
 
   // Lower a clone and JIT it.
   OwningOpRef<ModuleOp> lowered(module.clone());
@@ -476,8 +512,12 @@ llvm::Expected<double> StepRunner::step() {
                   aligned + offset * buffer->elementSize, buffer->elementSize);
     }
     buffer->bind();
+    // Free only what the step allocated: not our argument buffers and not
+    // a constant global (memref.get_global's descriptor carries this marker
+    // as its allocated pointer).
     void *allocated = reinterpret_cast<void *>(d[0]);
-    if (allocated && !ours.count(allocated))
+    if (allocated && !ours.count(allocated) &&
+        d[0] != kGlobalMemrefAllocatedMarker)
       toFree.insert(allocated);
     resultBuffers[k] = std::move(buffer);
   }

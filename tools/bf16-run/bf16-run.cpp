@@ -35,45 +35,47 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory runCategory("bf16-run options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<step.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
     prePipeline("pre", cl::desc("Pass pipeline run before lowering, e.g. "
                                 "'bf16-train{rounding=kahan}'"),
-                cl::init(""));
+                cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string>
     lowering("lowering", cl::desc("Pass pipeline lowering to the LLVM "
                                   "dialect (must emit C interfaces)"),
-             cl::init("lowp-emulated-to-llvm{emit-c-interface=1}"));
+             cl::init("lowp-emulated-to-llvm{emit-c-interface=1}"), cl::cat(runCategory));
 static cl::opt<std::string> entryName("entry", cl::desc("Step function"),
-                                      cl::init(""));
+                                      cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> steps("steps", cl::desc("Number of steps"),
-                               cl::init(10));
+                               cl::init(10), cl::cat(runCategory));
 static cl::opt<uint64_t> seed("seed", cl::desc("Initializer seed"),
-                              cl::init(1));
+                              cl::init(1), cl::cat(runCategory));
 static cl::opt<double> paramScale("param-scale",
                                   cl::desc("Parameters ~ U[-s, s)"),
-                                  cl::init(0.1));
+                                  cl::init(0.1), cl::cat(runCategory));
 static cl::opt<double>
     defaultScalar("default-scalar",
                   cl::desc("Value of float scalar arguments not set"),
-                  cl::init(0.01));
+                  cl::init(0.01), cl::cat(runCategory));
 static cl::opt<int64_t> intRange("int-range",
                                  cl::desc("Integer inputs ~ U{0..n-1}"),
-                                 cl::init(4));
+                                 cl::init(4), cl::cat(runCategory));
 static cl::list<std::string> sets("set", cl::desc("IDX=VALUE for a scalar "
-                                                  "argument"));
+                                                  "argument"), cl::cat(runCategory));
 static cl::list<std::string> npys("npy", cl::desc("IDX=FILE.npy for a "
-                                                  "tensor argument"));
+                                                  "tensor argument"), cl::cat(runCategory));
 static cl::list<unsigned> printArgs("print-arg",
-                                    cl::desc("Print argument IDX at the end"));
+                                    cl::desc("Print argument IDX at the end"), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
-                                  cl::init(2));
+                                  cl::init(2), cl::cat(runCategory));
 static cl::opt<bool> perfJIT(
     "perf-jit",
     cl::desc("Register the JIT-compiled code with perf (jitdump), for "
              "`perf record -k 1` + `perf inject --jit`"),
-    cl::init(false));
+    cl::init(false), cl::cat(runCategory));
 
 static int error(const llvm::Twine &message) {
   llvm::errs() << "bf16-run: error: " << message << "\n";
@@ -89,7 +91,13 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   bf16::registerPasses();
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv, "bf16-opt training-step runner\n");
+  if (optLevel > 3)
+    return error("-O must be 0, 1, 2 or 3, got " + llvm::Twine(optLevel));
+  if (intRange <= 0)
+    return error("--int-range must be at least 1, got " +
+                 llvm::Twine(intRange));
 
   bf16::StepRunnerOptions options;
   options.entry = entryName;
@@ -98,7 +106,7 @@ int main(int argc, char **argv) {
   options.paramScale = paramScale;
   options.defaultScalar = defaultScalar;
   options.intRange = intRange;
-  options.optLevel = std::min(optLevel.getValue(), 3u);
+  options.optLevel = optLevel;
   options.perfJIT = perfJIT;
   for (const std::string &s : sets) {
     unsigned i;
