@@ -8,7 +8,8 @@
 #include "bf16/Conversion/Passes.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "bf16/Pipelines/Pipelines.h"
-#include "bf16/Transforms/Passes.h"
+#include "bf16/Codegen/Passes.h"
+#include "bf16/Training/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -18,6 +19,7 @@ void mlir::bf16::registerDialects(DialectRegistry &registry) {
 
 void mlir::bf16::registerPasses() {
   registerBF16ConversionPasses();
-  registerBF16TransformsPasses();
+  registerBF16TrainingPasses();
+  registerBF16CodegenPasses();
   registerPipelines();
 }

@@ -6,7 +6,8 @@
 
 #include "bf16/Pipelines/Pipelines.h"
 #include "bf16/Conversion/Passes.h"
-#include "bf16/Transforms/Passes.h"
+#include "bf16/Codegen/Passes.h"
+#include "bf16/Training/Passes.h"
 
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"

@@ -6,7 +6,7 @@
 
 #include "bf16/Runtime/StepRunner.h"
 #include "bf16/Numerics/Reference.h"
-#include "bf16/Transforms/Passes.h"
+#include "bf16/Training/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"

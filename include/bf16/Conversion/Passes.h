@@ -1,6 +1,7 @@
-//===- Passes.h - bf16-opt conversion passes --------------------*- C++ -*-===//
+//===- Passes.h - bf16-opt dialect conversions -------------------*- C++ -*-===//
 //
-// Part of bf16-opt.
+// Part of bf16-opt. The dialect conversions (declared in Passes.td), one
+// header per conversion, and their registration.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,104 +9,18 @@
 #define BF16_CONVERSION_PASSES_H
 
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
+#include "bf16/Conversion/LowpToX86/LowpToX86.h"
+#include "bf16/Conversion/RandomBitsToVector/RandomBitsToVector.h"
+#include "bf16/Conversion/TruncFToLowp/TruncFToLowp.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
-#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
 namespace bf16 {
-
-/// arith.truncf f32 -> bf16 becomes lowp.round `mode`.
-void populateTruncFToLowpPatterns(RewritePatternSet &patterns,
-                                  lowp::RoundingMode mode);
-/// lowp.round nearest_even_ftz on scalars and vector<8|16xf32> becomes
-/// x86vector.avx512.cvt.packed.f32_to_bf16 (AVX512-BF16 targets only).
-void populateLowpToX86Patterns(RewritePatternSet &patterns);
-
-/// The BF16 multiply-accumulate of convert-matmul-to-microkernel.
-enum class BF16DotKind {
-  Vdpbf16ps, ///< x86vector.avx512.dot (AVX512-BF16)
-  Fma,       ///< FP32 FMAs on widened pairs, bit-identical to vdpbf16ps
-             ///< except where docs/Lowering.md says otherwise
-};
-
-/// Register tile and scheme of convert-matmul-to-microkernel.
-struct MicrokernelConfig {
-  BF16DotKind bf16Dot = BF16DotKind::Vdpbf16ps;
-  int64_t mr = 6;  ///< rows of C per kernel
-  int64_t nr = 64; ///< columns of C per kernel (multiple of 16)
-  bool f32 = true; ///< also lower f32 x f32 -> f32 GEMMs (math.fma)
-};
-
-/// False (with the reason in `why`) when the tile does not fit the 32
-/// AVX-512 registers or is malformed.
-bool isValidMicrokernelConfig(const MicrokernelConfig &cfg, std::string &why);
-
-/// Static-shape memref linalg.matmul / linalg.batch_matmul (default maps or
-/// A and/or B stored transposed,
-/// unit innermost strides; bf16 x bf16 -> f32, or f32) become packed,
-/// register-tiled vector kernels. `cfg` must be valid.
-void populateMatmulToMicrokernelPatterns(RewritePatternSet &patterns,
-                                         const MicrokernelConfig &cfg);
-
-/// A 2-D linalg.transpose (or batch [0, 2, 1]) feeding an input of a
-/// linalg.matmul / linalg.batch_matmul is folded into the contraction's
-/// indexing maps (matmul_transpose_a / _b form), so that the GEMM reads the
-/// untransposed operand and no transposed copy is made.
-void populateFoldTransposeIntoMatmulPatterns(RewritePatternSet &patterns);
-
-/// 2-D convolutions (conv_2d_nchw_fchw, conv_2d_nhwc_hwcf, conv_2d_nhwc_fhwc
-/// on static tensors) become upstream's im2col (a gathering linalg.generic)
-/// and a linalg.batch_matmul, the filter broadcast along the batch.
-void populateConvToGemmPatterns(RewritePatternSet &patterns);
-
-/// A tensor linalg.fill of a tensor.empty that initializes several linalg
-/// ops is cloned per op (fresh empty + fill right before it).
-void populateDuplicateSharedFillsPatterns(RewritePatternSet &patterns);
-
-/// Tiles an all-parallel, static-shape memref linalg op to 1 x .. x `width`
-/// tiles (scf::tileUsingSCF) and vectorizes each tile (linalg::vectorize).
-/// Fails without touching the IR when the op is not such an op, its
-/// innermost loop is not a multiple of `width` or it does not vectorize.
-LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
-                                     linalg::LinalgOp op, int64_t width);
-
-/// lowp.random_bits on static-shape tensors becomes a loop that computes
-/// `lanes` Philox blocks per vector<lanes x i32> and stores each block's four
-/// words to four consecutive elements (convert-random-bits-to-vector).
-void populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
-                                        int64_t lanes);
-
-/// The random bits of `op` for the elements [offset, offset + count) of its
-/// row-major flattening, as vectors of `width` elements in element order
-/// (the last one shorter when `width` does not divide `count`). `offset`
-/// (index) must be a multiple of 4: the run computes the ceil(count / 4)
-/// Philox blocks from block offset / 4 on, one per lane of a vector, and
-/// transposes their words into element order with vector.shuffle.
-SmallVector<Value> buildPhiloxRun(OpBuilder &b, Location loc,
-                                  lowp::RandomBitsOp op, Value offset,
-                                  int64_t count, int64_t width);
-
-/// A parallel linalg.generic on tensors whose inputs include lowp.random_bits
-/// tensors becomes a vectorized loop that draws the bits in registers
-/// (fuse-random-bits-into-elementwise).
-void populateFuseRandomBitsPatterns(RewritePatternSet &patterns,
-                                    int64_t lanes);
-
-#define GEN_PASS_DECL_CONVERTRANDOMBITSTOVECTOR
-#define GEN_PASS_DECL_FUSERANDOMBITSINTOELEMENTWISE
-#define GEN_PASS_DECL_VECTORIZEELEMENTWISE
-#define GEN_PASS_DECL_CONVERTMATMULTOMICROKERNEL
-#define GEN_PASS_DECL_FOLDTRANSPOSEINTOMATMUL
-#define GEN_PASS_DECL_CONVERTCONVTOGEMM
-#define GEN_PASS_DECL_DUPLICATESHAREDFILLS
-#define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
-#define GEN_PASS_DECL_CONVERTLOWPTOX86
-#include "bf16/Conversion/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
 #include "bf16/Conversion/Passes.h.inc"

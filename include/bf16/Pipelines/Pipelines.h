@@ -72,7 +72,7 @@ buildTrainToLLVMPipeline(OpPassManager &pm, const TrainToLLVMOptions &options,
 /// Whether the host CPU has AVX512-BF16 (and AVX512VL).
 bool hostHasAVX512BF16();
 
-/// Options of the `bf16-train` pipeline (see docs/Passes/TransformPasses.md
+/// Options of the `bf16-train` pipeline (see docs/Passes/TrainingPasses.md
 /// for each pass option it forwards).
 struct TrainOptions : public PassPipelineOptions<TrainOptions> {
   PassOptions::Option<std::string> input{

@@ -8,6 +8,7 @@
 
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -29,68 +30,7 @@ using namespace mlir::lowp;
 
 namespace {
 
-//===----------------------------------------------------------------------===//
-// Emitter: arith on scalars or vectors of one shape
-//===----------------------------------------------------------------------===//
-
-/// Builds arith ops whose operands all have the shape of `like` (a scalar or
-/// a vector type); only the element type varies.
-class Emitter {
-public:
-  Emitter(OpBuilder &b, Location loc, Type like) : b(b), loc(loc), like(like) {}
-
-  Type shaped(Type elt) const {
-    if (auto v = dyn_cast<VectorType>(like))
-      return v.clone(elt);
-    return elt;
-  }
-  Type i16() const { return shaped(b.getI16Type()); }
-  Type i32() const { return shaped(b.getI32Type()); }
-  Type i64() const { return shaped(b.getI64Type()); }
-  Type f32() const { return shaped(b.getF32Type()); }
-  Type bf16() const { return shaped(b.getBF16Type()); }
-
-  Value constant(Type type, uint64_t value) {
-    Type elt = getElementTypeOrSelf(type);
-    Attribute scalar = b.getIntegerAttr(elt, value);
-    if (auto v = dyn_cast<VectorType>(type))
-      return arith::ConstantOp::create(
-          b, loc, v, DenseElementsAttr::get(v, ArrayRef<Attribute>{scalar}));
-    return arith::ConstantOp::create(b, loc, elt, cast<TypedAttr>(scalar));
-  }
-  Value c32(uint32_t v) { return constant(i32(), v); }
-  Value c64(uint64_t v) { return constant(i64(), v); }
-
-  /// Broadcasts a scalar to the shape of `like` (no-op for scalars).
-  Value splat(Value scalar) {
-    if (auto v = dyn_cast<VectorType>(like))
-      return vector::BroadcastOp::create(b, loc, v.clone(scalar.getType()),
-                                         scalar);
-    return scalar;
-  }
-
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value band(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value bor(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
-  Value bxor(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
-  Value shr(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
-  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value trunc(Type t, Value x) { return arith::TruncIOp::create(b, loc, t, x); }
-  Value zext(Type t, Value x) { return arith::ExtUIOp::create(b, loc, t, x); }
-  Value bitcast(Type t, Value x) {
-    return arith::BitcastOp::create(b, loc, t, x);
-  }
-
-  OpBuilder &b;
-  Location loc;
-  Type like;
-};
+using Emitter = bf16::ArithEmitter;
 
 //===----------------------------------------------------------------------===//
 // Bit recipes (docs/Numerics.md); mirror bf16/Numerics/Reference.h
@@ -150,52 +90,13 @@ Value narrowOp(Emitter &e, Value x, Value y, RoundingMode mode) {
   return roundF32(e, r, mode, Value());
 }
 
-/// Philox4x32-10 on the counter (ctr0, stream, lo32(step), hi32(step)) and
-/// key (lo32(seed), hi32(seed)): one block per lane of `ctr0` (the shape of
-/// `e`). The key schedule and the counter words 1-3 are scalars, broadcast
-/// where they are used.
-std::array<Value, 4> philoxBlock(Emitter &e, Value ctr0, Value seed,
-                                 Value stream, Value step) {
-  Emitter s(e.b, e.loc, e.b.getI32Type());
-  // The words live zero-extended in i64 lanes: M * c is then one exact
-  // 64-bit product, hi(M*c) its top half and lo(M*c) its bottom half (the
-  // results of arith.mului_extended on i32). On vectors x86 selects
-  // vpmuludq on the 64-bit lanes directly, and the masks of lo fold away;
-  // mului_extended on vector<16xi32> makes LLVM widen and narrow every word
-  // in every round (the blocked loop of convert-random-bits-to-vector ran
-  // 2.5x slower with it).
-  Emitter w(e.b, e.loc, e.i64());
-  Value c32 = w.c64(32), mask = w.c64(0xFFFFFFFFu);
-  Value k0 = s.trunc(s.i32(), seed);
-  Value k1 = s.trunc(s.i32(), s.shr(seed, s.c64(32)));
-  auto wide = [&](Value scalar32) {
-    return w.splat(s.zext(s.b.getI64Type(), scalar32));
-  };
-  std::array<Value, 4> c = {
-      w.zext(w.i64(), ctr0), wide(stream), wide(s.trunc(s.i32(), step)),
-      wide(s.trunc(s.i32(), s.shr(step, s.c64(32))))};
-  Value m0 = w.c64(0xD2511F53u), m1 = w.c64(0xCD9E8D57u);
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 = s.add(k0, s.c32(0x9E3779B9u));
-      k1 = s.add(k1, s.c32(0xBB67AE85u));
-    }
-    Value p0 = arith::MulIOp::create(e.b, e.loc, m0, c[0]);
-    Value p1 = arith::MulIOp::create(e.b, e.loc, m1, c[2]);
-    c = {w.bxor(w.bxor(w.shr(p1, c32), c[1]), wide(k0)), w.band(p1, mask),
-         w.bxor(w.bxor(w.shr(p0, c32), c[3]), wide(k1)), w.band(p0, mask)};
-  }
-  for (Value &word : c)
-    word = e.trunc(e.i32(), word);
-  return c;
-}
-
 /// Philox4x32-10 word for the element index `index` (i64, shape of `like`):
 /// the whole block of element `index`, of which word `index & 3` is kept.
 Value philoxBits(Emitter &e, Value index, Value seed, Value stream,
                  Value step) {
   Value ctr0 = e.trunc(e.i32(), e.shr(index, e.c64(2)));
-  std::array<Value, 4> c = philoxBlock(e, ctr0, seed, stream, step);
+  std::array<Value, 4> c =
+      bf16::buildPhilox4x32_10(e.b, e.loc, ctr0, seed, stream, step);
   Value lane = e.trunc(e.i32(), e.band(index, e.c64(3)));
   Value result = c[3];
   for (int w = 2; w >= 0; --w)
@@ -406,13 +307,6 @@ struct ConvertLowpToArithPass
 
 } // namespace
 
-std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
-                                                   Value ctr0, Value seed,
-                                                   Value stream, Value step) {
-  Emitter e(b, loc, ctr0.getType());
-  return philoxBlock(e, ctr0, seed, stream, step);
-}
-
 void mlir::bf16::populateLowpTensorToLinalgPatterns(
     RewritePatternSet &patterns) {
   // The upstream pattern matches any elementwise-mappable op on tensors; the
@@ -437,13 +331,4 @@ void mlir::bf16::populateLowpToArithLegality(ConversionTarget &target) {
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   target.addIllegalDialect<LowpDialect>();
   target.addLegalDialect<arith::ArithDialect, vector::VectorDialect>();
-}
-
-std::pair<Value, Value> mlir::bf16::buildKahanSteps(
-    Value w, Value c, Value u,
-    llvm::function_ref<Value(bool isAdd, Value x, Value y)> step) {
-  Value y = step(/*isAdd=*/false, u, c);
-  Value s = step(/*isAdd=*/true, w, y);
-  Value t = step(/*isAdd=*/false, s, w);
-  return {s, step(/*isAdd=*/false, t, y)};
 }

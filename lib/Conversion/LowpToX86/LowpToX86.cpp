@@ -4,7 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bf16/Conversion/Passes.h"
+#include "bf16/Conversion/LowpToX86/LowpToX86.h"
+#include "bf16/Conversion/LowpToArith/LowpToArith.h"
+#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 

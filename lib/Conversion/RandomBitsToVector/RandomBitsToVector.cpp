@@ -11,7 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bf16/Conversion/Passes.h"
+#include "bf16/Conversion/RandomBitsToVector/RandomBitsToVector.h"
+#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -19,7 +20,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
-#include <numeric>
 
 namespace mlir {
 namespace bf16 {
@@ -31,14 +31,6 @@ namespace bf16 {
 using namespace mlir;
 
 namespace {
-
-/// Where element `p` of a run of `blocks` Philox blocks (element order: block
-/// p / 4, word p % 4) sits in the concatenation of the two zips
-/// (w0[0], w1[0], w0[1], w1[1], ...) and (w2[0], w3[0], w2[1], w3[1], ...).
-int64_t zipPosition(int64_t p, int64_t blocks) {
-  int64_t block = p / 4, word = p % 4;
-  return word < 2 ? 2 * block + word : 2 * blocks + 2 * block + word - 2;
-}
 
 /// Writes the random bits of the elements [offset, offset + count) into the
 /// 1-D i32 tensor `dest` at `offset` and returns the new tensor (in_bounds
@@ -131,43 +123,4 @@ struct ConvertRandomBitsToVectorPass
 void mlir::bf16::populateRandomBitsToVectorPatterns(RewritePatternSet &patterns,
                                                     int64_t lanes) {
   patterns.add<RandomBitsToVector>(patterns.getContext(), lanes);
-}
-
-SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
-                                              lowp::RandomBitsOp op,
-                                              Value offset, int64_t count,
-                                              int64_t width) {
-  int64_t blocks = llvm::divideCeil(count, 4);
-  auto vecType = VectorType::get({blocks}, b.getI32Type());
-  // Counter word 0 is lo32(block index); truncation commutes with adding
-  // the lane number, so lo32(offset / 4) + lane is exact.
-  Value first = arith::ShRUIOp::create(
-      b, loc, offset, arith::ConstantIndexOp::create(b, loc, 2));
-  Value first32 =
-      arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
-  SmallVector<int32_t> iota(blocks);
-  std::iota(iota.begin(), iota.end(), 0);
-  Value lanes = arith::ConstantOp::create(
-      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
-  Value ctr0 = arith::AddIOp::create(
-      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
-  std::array<Value, 4> w = bf16::buildPhilox4x32_10(
-      b, loc, ctr0, op.getSeed(), op.getStream(), op.getStep());
-
-  // Transpose the 4 x blocks words into element order: zip (w0, w1) and
-  // (w2, w3), then pick each vector's elements from the two zips (the
-  // unpack-low/high pattern of a 4x4 transpose).
-  SmallVector<int64_t> zip;
-  for (int64_t j = 0; j < blocks; ++j)
-    zip.append({j, blocks + j});
-  Value t01 = vector::ShuffleOp::create(b, loc, w[0], w[1], zip);
-  Value t23 = vector::ShuffleOp::create(b, loc, w[2], w[3], zip);
-  SmallVector<Value> run;
-  for (int64_t start = 0; start < count; start += width) {
-    SmallVector<int64_t> mask;
-    for (int64_t p = start; p < std::min(start + width, count); ++p)
-      mask.push_back(zipPosition(p, blocks));
-    run.push_back(vector::ShuffleOp::create(b, loc, t01, t23, mask));
-  }
-  return run;
 }

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bf16/Conversion/Passes.h"
+#include "bf16/Conversion/TruncFToLowp/TruncFToLowp.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

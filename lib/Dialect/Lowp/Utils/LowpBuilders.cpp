@@ -1,0 +1,119 @@
+//===- LowpBuilders.cpp - Shared emitters of lowp semantics ---------------===//
+//
+// Part of bf16-opt. See include/bf16/Dialect/Lowp/Utils/LowpBuilders.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::bf16;
+
+namespace {
+
+/// Philox4x32-10 on the counter (ctr0, stream, lo32(step), hi32(step)) and
+/// key (lo32(seed), hi32(seed)): one block per lane of `ctr0` (the shape of
+/// `e`). The key schedule and the counter words 1-3 are scalars, broadcast
+/// where they are used.
+std::array<Value, 4> philoxBlock(ArithEmitter &e, Value ctr0, Value seed,
+                                 Value stream, Value step) {
+  ArithEmitter s(e.b, e.loc, e.b.getI32Type());
+  // The words live zero-extended in i64 lanes: M * c is then one exact
+  // 64-bit product, hi(M*c) its top half and lo(M*c) its bottom half (the
+  // results of arith.mului_extended on i32). On vectors x86 selects
+  // vpmuludq on the 64-bit lanes directly, and the masks of lo fold away;
+  // mului_extended on vector<16xi32> makes LLVM widen and narrow every word
+  // in every round (the blocked loop of convert-random-bits-to-vector ran
+  // 2.5x slower with it).
+  ArithEmitter w(e.b, e.loc, e.i64());
+  Value c32 = w.c64(32), mask = w.c64(0xFFFFFFFFu);
+  Value k0 = s.trunc(s.i32(), seed);
+  Value k1 = s.trunc(s.i32(), s.shr(seed, s.c64(32)));
+  auto wide = [&](Value scalar32) {
+    return w.splat(s.zext(s.b.getI64Type(), scalar32));
+  };
+  std::array<Value, 4> c = {
+      w.zext(w.i64(), ctr0), wide(stream), wide(s.trunc(s.i32(), step)),
+      wide(s.trunc(s.i32(), s.shr(step, s.c64(32))))};
+  Value m0 = w.c64(0xD2511F53u), m1 = w.c64(0xCD9E8D57u);
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 = s.add(k0, s.c32(0x9E3779B9u));
+      k1 = s.add(k1, s.c32(0xBB67AE85u));
+    }
+    Value p0 = arith::MulIOp::create(e.b, e.loc, m0, c[0]);
+    Value p1 = arith::MulIOp::create(e.b, e.loc, m1, c[2]);
+    c = {w.bxor(w.bxor(w.shr(p1, c32), c[1]), wide(k0)), w.band(p1, mask),
+         w.bxor(w.bxor(w.shr(p0, c32), c[3]), wide(k1)), w.band(p0, mask)};
+  }
+  for (Value &word : c)
+    word = e.trunc(e.i32(), word);
+  return c;
+}
+
+/// Where element `p` of a run of `blocks` Philox blocks (element order: block
+/// p / 4, word p % 4) sits in the concatenation of the two zips
+/// (w0[0], w1[0], w0[1], w1[1], ...) and (w2[0], w3[0], w2[1], w3[1], ...).
+int64_t zipPosition(int64_t p, int64_t blocks) {
+  int64_t block = p / 4, word = p % 4;
+  return word < 2 ? 2 * block + word : 2 * blocks + 2 * block + word - 2;
+}
+
+} // namespace
+
+std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
+                                                   Value ctr0, Value seed,
+                                                   Value stream, Value step) {
+  ArithEmitter e(b, loc, ctr0.getType());
+  return philoxBlock(e, ctr0, seed, stream, step);
+}
+
+SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
+                                              lowp::RandomBitsOp op,
+                                              Value offset, int64_t count,
+                                              int64_t width) {
+  int64_t blocks = llvm::divideCeil(count, 4);
+  auto vecType = VectorType::get({blocks}, b.getI32Type());
+  // Counter word 0 is lo32(block index); truncation commutes with adding
+  // the lane number, so lo32(offset / 4) + lane is exact.
+  Value first = arith::ShRUIOp::create(
+      b, loc, offset, arith::ConstantIndexOp::create(b, loc, 2));
+  Value first32 =
+      arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
+  SmallVector<int32_t> iota(blocks);
+  std::iota(iota.begin(), iota.end(), 0);
+  Value lanes = arith::ConstantOp::create(
+      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
+  Value ctr0 = arith::AddIOp::create(
+      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
+  std::array<Value, 4> w = bf16::buildPhilox4x32_10(
+      b, loc, ctr0, op.getSeed(), op.getStream(), op.getStep());
+
+  // Transpose the 4 x blocks words into element order: zip (w0, w1) and
+  // (w2, w3), then pick each vector's elements from the two zips (the
+  // unpack-low/high pattern of a 4x4 transpose).
+  SmallVector<int64_t> zip;
+  for (int64_t j = 0; j < blocks; ++j)
+    zip.append({j, blocks + j});
+  Value t01 = vector::ShuffleOp::create(b, loc, w[0], w[1], zip);
+  Value t23 = vector::ShuffleOp::create(b, loc, w[2], w[3], zip);
+  SmallVector<Value> run;
+  for (int64_t start = 0; start < count; start += width) {
+    SmallVector<int64_t> mask;
+    for (int64_t p = start; p < std::min(start + width, count); ++p)
+      mask.push_back(zipPosition(p, blocks));
+    run.push_back(vector::ShuffleOp::create(b, loc, t01, t23, mask));
+  }
+  return run;
+}
+
+std::pair<Value, Value> mlir::bf16::buildKahanSteps(
+    Value w, Value c, Value u,
+    llvm::function_ref<Value(bool isAdd, Value x, Value y)> step) {
+  Value y = step(/*isAdd=*/false, u, c);
+  Value s = step(/*isAdd=*/true, w, y);
+  Value t = step(/*isAdd=*/false, s, w);
+  return {s, step(/*isAdd=*/false, t, y)};
+}
