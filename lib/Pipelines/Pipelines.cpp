@@ -32,117 +32,6 @@
 
 using namespace mlir;
 
-namespace {
-/// Drops the trained-state ABI attributes (lowp.role, lowp.tied_to, ...)
-/// from function arguments and results: they describe the tensor-level
-/// signature and mean nothing to LLVM (the translation would warn).
-struct StripStateAttributesPass
-    : public PassWrapper<StripStateAttributesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StripStateAttributesPass)
-  StringRef getArgument() const final {
-    return "bf16-internal-strip-state-attributes";
-  }
-  void runOnOperation() override {
-    Dialect *lowp = getContext().getLoadedDialect("lowp");
-    auto strip = [&](DictionaryAttr dict) -> DictionaryAttr {
-      if (!dict || !lowp)
-        return dict;
-      SmallVector<NamedAttribute> kept;
-      for (NamedAttribute a : dict)
-        if (a.getNameDialect() != lowp)
-          kept.push_back(a);
-      return DictionaryAttr::get(&getContext(), kept);
-    };
-    getOperation().walk([&](func::FuncOp f) {
-      for (unsigned i = 0; i < f.getNumArguments(); ++i)
-        f.setArgAttrs(i, strip(f.getArgAttrDict(i)));
-      for (unsigned k = 0; k < f.getNumResults(); ++k)
-        f.setResultAttrs(k, strip(f.getResultAttrDict(k)));
-    });
-  }
-};
-
-/// Drops the fast-math flags of arith.extf / arith.truncf.
-/// arith-emulate-unsupported-floats gives the extf/truncf it creates
-/// `contract`. Two things then go wrong:
-///  - semantics: under `contract`, arith's folder rewrites extf(truncf(x))
-///    to x, so the next greedy rewrite silently drops the bf16 rounding of
-///    every intermediate value of a chain of bf16 ops (test:
-///    Integration/Emulated/intermediate-rounding.mlir);
-///  - MLIR 22's arith-to-llvm copies the flags onto llvm.fpext/fptrunc,
-///    which stock mlir-translate then rejects (llvm-project issue #156692).
-/// Each bf16 op rounds; the pipeline performs exactly the roundings the IR
-/// has, so the flags go before anything folds.
-struct DropConversionFastMathPass
-    : public PassWrapper<DropConversionFastMathPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DropConversionFastMathPass)
-  StringRef getArgument() const final {
-    return "bf16-internal-drop-conversion-fastmath";
-  }
-  void runOnOperation() override {
-    // Unset (not `none`): a set attribute, whatever its value, is copied.
-    getOperation().walk([&](Operation *op) {
-      if (auto ext = dyn_cast<arith::ExtFOp>(op))
-        ext.getProperties().fastmath = nullptr;
-      else if (auto trunc = dyn_cast<arith::TruncFOp>(op))
-        trunc.getProperties().fastmath = nullptr;
-    });
-  }
-};
-
-/// Generalizes the named linalg ops whose bodies compute in a narrow float
-/// type (e.g. a matmul with a bf16 accumulator from accumulate=bf16): their
-/// bodies are about to be rewritten (f32 compute, explicit roundings), which
-/// a named op's verifier rejects. Named ops that compute in f32 (bf16 inputs
-/// widened by extf) stay named for convert-matmul-to-microkernel.
-struct GeneralizeNarrowNamedOpsPass
-    : public PassWrapper<GeneralizeNarrowNamedOpsPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GeneralizeNarrowNamedOpsPass)
-  StringRef getArgument() const final {
-    return "bf16-internal-generalize-narrow-named-ops";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
-  void runOnOperation() override {
-    SmallVector<linalg::LinalgOp> named;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::GenericOp>(op) || op->getNumRegions() != 1)
-        return;
-      bool narrow = false;
-      op->getRegion(0).walk([&](Operation *inner) {
-        if (isa_and_nonnull<arith::ArithDialect>(inner->getDialect()) &&
-            !isa<arith::ExtFOp, arith::TruncFOp>(inner))
-          for (Type t : inner->getResultTypes())
-            narrow |= isa<FloatType>(t) && t.getIntOrFloatBitWidth() < 32;
-      });
-      if (narrow)
-        named.push_back(op);
-    });
-    IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : named) {
-      rewriter.setInsertionPoint(op);
-      if (failed(linalg::generalizeNamedOp(rewriter, op)))
-        return signalPassFailure();
-    }
-  }
-};
-
-/// Marks every public function with llvm.emit_c_interface.
-struct EmitCInterfacePass
-    : public PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
-  StringRef getArgument() const final { return "bf16-internal-emit-c-interface"; }
-  void runOnOperation() override {
-    UnitAttr unit = UnitAttr::get(&getContext());
-    for (auto f : getOperation().getOps<func::FuncOp>())
-      if (f.isPublic() && !f.isDeclaration())
-        f->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
-  }
-};
-} // namespace
 
 /// The stages shared by the lowerings after the lowp ops are gone:
 /// bufferization (in place, across functions), loops, LLVM.
@@ -230,18 +119,18 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   bool native = target == "avx512bf16" ||
                 (target == "host" && hostHasAVX512BF16());
   if (options.emitCInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
-  pm.addPass(std::make_unique<StripStateAttributesPass>());
+    pm.addPass(bf16::createEmitCInterface());
+  pm.addPass(bf16::createStripStateAttributes());
   // bf16 arithmetic and math compute in f32 and round explicitly.
   pm.addNestedPass<func::FuncOp>(
-      std::make_unique<GeneralizeNarrowNamedOpsPass>());
+      bf16::createGeneralizeNarrowNamedOps());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(
       arith::createArithEmulateUnsupportedFloats(emulate));
   pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
   pm.addNestedPass<func::FuncOp>(
-      std::make_unique<DropConversionFastMathPass>());
+      bf16::createDropConversionFastMath());
   // (No canonicalization before the lowp ops are lowered: their folders
   // would compute constant roundings at compile time, hiding the path that
   // runs.)
@@ -274,8 +163,8 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
 void mlir::bf16::buildEmulatedToLLVMPipeline(
     OpPassManager &pm, const EmulatedToLLVMOptions &options) {
   if (options.emitCInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
-  pm.addPass(std::make_unique<StripStateAttributesPass>());
+    pm.addPass(bf16::createEmitCInterface());
+  pm.addPass(bf16::createStripStateAttributes());
   pm.addPass(createConvertLowpToArith());
   addBufferizeAndLowerToLLVM(pm, /*x86vector=*/false);
 }

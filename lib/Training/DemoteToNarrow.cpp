@@ -391,10 +391,17 @@ void Demoter::classify() {
       if (!accumulateF32 || !hasRoundingArithmetic(l))
         return WalkResult::advance();
       // Already an accumulator group (second run): narrow inputs, f32 init.
+      // Only a group whose f32 inits are made here (fill, empty, extf) is
+      // complete; an f32 init from elsewhere (an argument) is demoted with
+      // everything else, so the op is an accumulator to fix like any other.
       bool inputsNarrow = llvm::none_of(l.getDpsInputs(), [](Value v) {
         return containsF32(v.getType());
       });
-      if (inputsNarrow) {
+      bool initsLocal = llvm::all_of(l.getDpsInits(), [](Value v) {
+        Operation *def = v.getDefiningOp();
+        return def && isa<linalg::FillOp, tensor::EmptyOp, arith::ExtFOp>(def);
+      });
+      if (inputsNarrow && initsLocal) {
         skipped.insert(op);
         for (OpOperand &init : l.getDpsInitsMutable())
           if (Operation *def = init.get().getDefiningOp();

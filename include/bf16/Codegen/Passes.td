@@ -366,4 +366,66 @@ def OutlineLoopNests : Pass<"bf16-outline-loop-nests", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def GeneralizeNarrowNamedOps
+    : Pass<"bf16-generalize-narrow-named-ops", "::mlir::func::FuncOp"> {
+  let summary = "Generalize named linalg ops whose bodies compute in bf16";
+  let description = [{
+    Rewrites every named linalg op (matmul, batch_matmul, conv, ...) whose
+    body has an `arith` op with a float result narrower than 32 bits into a
+    `linalg.generic` with the same body: for example a matmul with a bf16
+    accumulator from `--bf16-train="accumulate=bf16"`. `bf16-train-to-llvm`
+    then rewrites those bodies to compute in f32 with explicit roundings
+    (`arith-emulate-unsupported-floats`), which a named op's verifier
+    rejects. Named ops that compute in f32 (bf16 inputs widened by
+    `arith.extf`) stay named, for `convert-matmul-to-microkernel`.
+
+    ```mlir
+    %r = linalg.matmul ins(%a, %b : tensor<4x8xbf16>, tensor<8x2xbf16>)
+                       outs(%c : tensor<4x2xbf16>) -> tensor<4x2xbf16>
+    // becomes a linalg.generic with the matmul's indexing maps and body
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def DropConversionFastMath
+    : Pass<"bf16-drop-conversion-fastmath", "::mlir::func::FuncOp"> {
+  let summary = "Unset the fast-math flags of arith.extf and arith.truncf";
+  let description = [{
+    `arith-emulate-unsupported-floats` gives the `arith.extf` / `arith.truncf`
+    it creates `fastmath<contract>`. Under `contract` arith's folder rewrites
+    `extf(truncf(x))` to `x`, so the next greedy rewrite would drop the bf16
+    rounding of every intermediate value of a chain of bf16 ops
+    (`test/Integration/Emulated/intermediate-rounding.mlir`); and MLIR 22's
+    arith-to-llvm copies the flags onto `llvm.fpext`/`llvm.fptrunc`, which
+    stock `mlir-translate` rejects (llvm-project issue #156692). This pass
+    unsets the attribute (not `none`: a set attribute is copied) before
+    anything folds, so the pipeline performs exactly the roundings the IR
+    has.
+  }];
+}
+
+def StripStateAttributes
+    : Pass<"bf16-strip-state-attributes", "::mlir::ModuleOp"> {
+  let summary = "Drop the lowp.* trained-state ABI attributes of functions";
+  let description = [{
+    Removes every `lowp` dialect attribute (`lowp.role`, `lowp.tied_to`,
+    `lowp.state`, `lowp.state_of`) from function arguments and results. They
+    describe the tensor-level signature (`docs/TrainingABI.md`) and mean
+    nothing to LLVM, whose translation would warn about them. Other
+    attributes are kept.
+  }];
+}
+
+def EmitCInterface : Pass<"bf16-emit-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Mark public functions with llvm.emit_c_interface";
+  let description = [{
+    Adds `llvm.emit_c_interface` to every public `func.func` with a body, so
+    that the LLVM lowering emits `_mlir_ciface_<name>` wrappers with the C
+    ABI of `docs/Runtime.md` (memref descriptors by pointer, results through
+    a leading struct pointer). Private functions and declarations are left
+    alone.
+  }];
+}
+
 #endif // BF16_CODEGEN_PASSES
