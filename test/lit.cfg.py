@@ -18,6 +18,8 @@ config.test_exec_root = os.path.join(config.bf16_obj_root, "test")
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 config.environment["BF16_OPT_BUILD_DIR"] = config.bf16_obj_root
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# Test scripts import bf16_opt (bf16_opt.testing: shared helpers) from here.
+config.environment["PYTHONPATH"] = os.path.join(config.bf16_src_root, "python")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

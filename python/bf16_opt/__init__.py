@@ -8,6 +8,9 @@ Python helpers around the bf16-opt MLIR project:
   add, Kahan update, Philox4x32-10 and ``lowp.random_bits``.
 * :mod:`bf16_opt.driver` -- runs the ``bf16-opt`` tool on MLIR text and
   returns the output IR (``python -m bf16_opt ...`` forwards to it).
+* :mod:`bf16_opt.paths` -- where the build tree and the LLVM install are.
+* :mod:`bf16_opt.testing` -- the helpers the test scripts and the benchmarks
+  share (bit patterns, random data, output parsing, tool paths, runs).
 
 * :mod:`bf16_opt.frontend` -- compiles a PyTorch ``nn.Module``, its loss and
   its optimizer into a native BF16 training step (needs ``python3-torch``;

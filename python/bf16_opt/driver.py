@@ -25,7 +25,8 @@ import shlex
 import shutil
 import signal
 import subprocess
-from pathlib import Path
+
+from . import paths
 
 __all__ = [
     "Bf16OptError",
@@ -82,11 +83,6 @@ class Bf16OptError(RuntimeError):
         super().__init__(msg)
 
 
-def _repo_root():
-    # <repo>/python/bf16_opt/driver.py -> <repo>
-    return Path(__file__).resolve().parents[2]
-
-
 def _is_exe(path):
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
@@ -102,14 +98,8 @@ def find_binary():
             "BF16_OPT is set but does not name an executable file",
             [explicit + "  (BF16_OPT)"])
     tried = []
-    candidates = []
-    build_dir = os.environ.get("BF16_OPT_BUILD_DIR")
-    if build_dir:
-        candidates.append((os.path.join(build_dir, "bin", _TOOL),
-                           "BF16_OPT_BUILD_DIR"))
-    candidates.append((str(_repo_root() / "build" / "bin" / _TOOL),
-                       "default build dir"))
-    for path, origin in candidates:
+    for build_dir, origin in paths.build_dirs():
+        path = os.path.join(build_dir, "bin", _TOOL)
         tried.append("%s  (%s)" % (path, origin))
         if _is_exe(path):
             return path

@@ -24,8 +24,10 @@ the paths tried.
 
 import ctypes
 import os
-import struct
-from pathlib import Path
+
+from . import paths
+from .testing import bf16_to_float, f32_bits, uint as _uint
+from .testing import f32_from_bits as float_from_f32_bits
 
 __all__ = [
     "ABI_VERSION",
@@ -98,11 +100,6 @@ class NumericsLibraryError(ImportError):
 # Library loading
 # --------------------------------------------------------------------------
 
-def _repo_root():
-    # <repo>/python/bf16_opt/numerics.py -> <repo>
-    return Path(__file__).resolve().parents[2]
-
-
 def _find_library():
     """Return the path of the library to load, or raise."""
     explicit = os.environ.get("BF16_NUMERICS_LIB")
@@ -113,14 +110,8 @@ def _find_library():
             "BF16_NUMERICS_LIB is set but does not name an existing file",
             [explicit + "  (BF16_NUMERICS_LIB)"])
     tried = []
-    build_dir = os.environ.get("BF16_OPT_BUILD_DIR")
-    candidates = []
-    if build_dir:
-        candidates.append((os.path.join(build_dir, "lib", _LIB_NAME),
-                           "BF16_OPT_BUILD_DIR"))
-    candidates.append((str(_repo_root() / "build" / "lib" / _LIB_NAME),
-                       "default build dir"))
-    for path, origin in candidates:
+    for build_dir, origin in paths.build_dirs():
+        path = os.path.join(build_dir, "lib", _LIB_NAME)
         tried.append("%s  (%s)" % (path, origin))
         if os.path.isfile(path):
             return path
@@ -190,18 +181,6 @@ del _path
 # --------------------------------------------------------------------------
 # Argument checking
 # --------------------------------------------------------------------------
-
-def _uint(value, bits, what):
-    try:
-        v = value.__index__()
-    except AttributeError:
-        raise TypeError("%s must be an int bit pattern, got %r"
-                        % (what, type(value).__name__)) from None
-    if not 0 <= v < (1 << bits):
-        raise ValueError("%s = %r does not fit in %d unsigned bits"
-                         % (what, value, bits))
-    return v
-
 
 def _u16(v, what="bf16 bits"):
     return _uint(v, 16, what)
@@ -416,26 +395,9 @@ def gemm_bf16(m, n, k, a, b, c):
 
 
 # --------------------------------------------------------------------------
-# Float helpers (pure Python)
+# Float helpers: f32_bits, float_from_f32_bits and bf16_to_float are the pure
+# Python ones of bf16_opt.testing (imported above).
 # --------------------------------------------------------------------------
-
-def f32_bits(x):
-    """FP32 bit pattern of the Python float `x` (rounded to FP32, RNE).
-
-    Raises OverflowError if `x` is finite but beyond the FP32 range.
-    """
-    return struct.unpack("<I", struct.pack("<f", x))[0]
-
-
-def float_from_f32_bits(bits):
-    """Python float holding the FP32 value of the pattern `bits` (exact)."""
-    return struct.unpack("<f", struct.pack("<I", _u32(bits)))[0]
-
-
-def bf16_to_float(bits):
-    """Python float holding the BF16 value of the pattern `bits` (exact)."""
-    return float_from_f32_bits(_u16(bits) << 16)
-
 
 def bf16_from_float(x, mode=NEAREST_EVEN, random_bits=0):
     """BF16 pattern of the Python float `x`: first to FP32 (RNE), then

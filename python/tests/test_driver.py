@@ -1,7 +1,7 @@
 """Tests of bf16_opt.driver.
 
 Run from the repository root:
-  BF16_OPT_BUILD_DIR=build /usr/bin/python3 -m unittest discover -s python/tests -v
+  PYTHONPATH=python BF16_OPT_BUILD_DIR=build /usr/bin/python3 -m unittest discover -s python/tests -v
 
 `RealBinaryTest` and `MainModuleTest` run the real bf16-opt; if it cannot
 be found they ERROR (never skip). `FakeBinaryTest` checks the driver's own
@@ -20,12 +20,12 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-PYTHON_DIR = os.path.normpath(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
-sys.path.insert(0, PYTHON_DIR)
+from bf16_opt import driver
+from bf16_opt.driver import Bf16OptError
 
-from bf16_opt import driver  # noqa: E402
-from bf16_opt.driver import Bf16OptError  # noqa: E402
+# The folder that holds the bf16_opt under test, for `python -m bf16_opt`
+# in a child process.
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(driver.__file__)))
 
 VALID_FUNC = """\
 func.func @f(%a: f32) -> f32 {

@@ -1,7 +1,7 @@
 """Tests of bf16_opt.numerics (ctypes bindings to libbf16_numerics.so).
 
 Run from the repository root:
-  BF16_OPT_BUILD_DIR=build /usr/bin/python3 -m unittest discover -s python/tests -v
+  PYTHONPATH=python BF16_OPT_BUILD_DIR=build /usr/bin/python3 -m unittest discover -s python/tests -v
 
 If the library cannot be found, importing bf16_opt.numerics raises and this
 module reports an ERROR: these tests are never skipped.
@@ -9,14 +9,11 @@ module reports an ERROR: these tests are never skipped.
 
 import os
 import random
-import sys
 import unittest
 from fractions import Fraction
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                os.pardir))
-
-from bf16_opt import numerics as nm  # noqa: E402  (fails loudly if missing)
+from bf16_opt import numerics as nm  # (fails loudly if missing)
+from bf16_opt import testing
 
 MASK32 = 0xFFFFFFFF
 
@@ -306,6 +303,14 @@ class RneIeeeTest(unittest.TestCase):
         # The scalar entry point agrees with the array one.
         for b, g in list(zip(pats, got))[:500]:
             self.assertEqual(nm.rne_ieee(b), g, hex(b))
+
+    def test_pure_python_rne(self):
+        # bf16_opt.testing's rounding (used without the library) is the
+        # oracle's, specials included.
+        pats = random_patterns(20000, seed=7) + SPECIALS
+        bad = [hex(b) for b in pats
+               if testing.f32_to_bf16_rne(b) != oracle_rne_ieee(b)]
+        self.assertEqual(bad[:10], [], "%d mismatches" % len(bad))
 
     def test_float_helpers(self):
         self.assertEqual(nm.f32_bits(1.0), 0x3F800000)
