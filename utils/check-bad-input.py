@@ -25,19 +25,17 @@ manifest or the other way round, or if there are fewer than 30 cases.
 Prints one line per case and then the summary
   bad-input: <N> cases, <N> ok
 or, on any failure, `bad-input: <N> cases, <K> ok, <F> FAILED ...` and exits
-with 1. Uses only the standard library.
+with 1. Uses the standard library and bf16_opt.testing (PYTHONPATH=python).
 """
 
 import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crashcheck import crash_reason, printable  # noqa: E402
+from bf16_opt.testing import crash_reason, find_tool, printable, run
 
 MIN_CASES = 30
 TIMEOUT_S = 60
@@ -123,15 +121,12 @@ def run_case(tool, inputs, case):
     cmd = [tool] + case["args"] + [path]
     reasons = []
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=TIMEOUT_S)
+        proc = run(cmd, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired as e:
-        err = (e.stderr or b"").decode("utf-8", errors="replace")
-        return False, cmd, ["timed out after %d s" % TIMEOUT_S], err
+        return False, cmd, ["timed out after %d s" % TIMEOUT_S], e.stderr or ""
     except OSError as e:
         return False, cmd, ["could not run: %s" % e], ""
-    err = proc.stderr.decode("utf-8", errors="replace")
+    err = proc.stderr
     rc = proc.returncode
     crash = crash_reason(rc, err)
     if crash:
@@ -153,13 +148,10 @@ def main(argv):
     if len(argv) != 4:
         sys.stderr.write(__doc__)
         return 2
-    tool, inputs, manifest = argv[1:]
-    if os.sep not in tool:
-        found = shutil.which(tool)
-        if found:
-            tool = found
-    if not (os.path.isfile(tool) and os.access(tool, os.X_OK)):
-        print("bad-input: tool %s not found or not executable" % tool)
+    name, inputs, manifest = argv[1:]
+    tool = find_tool(name)
+    if not tool:
+        print("bad-input: tool %s not found or not executable" % name)
         return 1
     cases, problems = load_manifest(manifest)
     problems += check_inputs_dir(inputs, cases)

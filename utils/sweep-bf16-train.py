@@ -41,7 +41,7 @@ summary line
 
 (on one line) and exits with 1 if any count is non-zero, else 0. The
 problem list is repeated on stderr so that it survives `| FileCheck`.
-Uses only the standard library.
+Uses the standard library and bf16_opt.testing (PYTHONPATH=python).
 """
 
 import argparse
@@ -49,14 +49,12 @@ import concurrent.futures
 import os
 import re
 import shlex
-import shutil
-import signal
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crashcheck import crash_reason, printable  # noqa: E402
+from bf16_opt import testing
+from bf16_opt.testing import crash_reason, find_tool, printable
 
 DEFAULT_DIRS = ["test", "examples"]
 TIMEOUT_S = 60
@@ -137,21 +135,12 @@ def run(cmd, timeout, stdin_data=None):
     """Returns (rc or None on timeout, stdout bytes, stderr text). The tool
     runs in its own process group, which is killed on timeout."""
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        p = testing.run(cmd, input=stdin_data, timeout=timeout, text=False)
+    except subprocess.TimeoutExpired as e:
+        return None, e.output or b"", (e.stderr or b"").decode("utf-8", "replace")
     except OSError as e:
         raise CannotRun(str(e))
-    try:
-        out, err = proc.communicate(stdin_data or b"", timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        out, err = proc.communicate()
-        return None, out, err.decode("utf-8", errors="replace")
-    return proc.returncode, out, err.decode("utf-8", errors="replace")
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", errors="replace")
 
 
 def sweep_one(tool, timeout, path, mode, opts, split, extra):
@@ -224,11 +213,9 @@ def main(argv):
     ap.add_argument("dirs", nargs="*", default=DEFAULT_DIRS)
     args = ap.parse_args(argv[1:])
 
-    tool = args.tool
-    if os.sep not in tool:
-        tool = shutil.which(tool) or tool
-    if not (os.path.isfile(tool) and os.access(tool, os.X_OK)):
-        print("sweep: tool %s not found or not executable" % tool)
+    tool = find_tool(args.tool)
+    if not tool:
+        print("sweep: tool %s not found or not executable" % args.tool)
         return 1
     files = discover(args.root, args.dirs)
     if not files:
