@@ -31,6 +31,7 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::bf16;
 
 
 /// The stages shared by the lowerings after the lowp ops are gone:
@@ -108,16 +109,8 @@ bool mlir::bf16::hostHasAVX512BF16() {
 LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
     OpPassManager &pm, const TrainToLLVMOptions &options,
     function_ref<LogicalResult(const Twine &)> errorHandler) {
-  StringRef target = options.target;
-  if (!llvm::is_contained({StringRef("host"), StringRef("avx512bf16"),
-                           StringRef("avx512"), StringRef("avx2"),
-                           StringRef("emulated")},
-                          target))
-    return errorHandler("bf16-train-to-llvm: invalid target='" + target +
-                        "'; expected host, avx512bf16, avx512, avx2 or "
-                        "emulated");
-  bool native = target == "avx512bf16" ||
-                (target == "host" && hostHasAVX512BF16());
+  bool native = options.target == Target::AVX512BF16 ||
+                (options.target == Target::Host && hostHasAVX512BF16());
   if (options.emitCInterface)
     pm.addPass(bf16::createEmitCInterface());
   pm.addPass(bf16::createStripStateAttributes());
@@ -154,7 +147,7 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   // the exact integer recipes.
   pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
   bf16::ConvertMatmulToMicrokernelOptions codegen;
-  codegen.bf16Dot = native ? "vdpbf16ps" : "fma";
+  codegen.bf16Dot = native ? BF16DotKind::Vdpbf16ps : BF16DotKind::Fma;
   addBufferizeAndLowerToLLVM(pm, native, codegen, options.vectorize,
                              options.outline);
   return success();
@@ -172,15 +165,12 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
 LogicalResult mlir::bf16::buildTrainPipeline(
     OpPassManager &pm, const TrainOptions &options,
     function_ref<LogicalResult(const Twine &)> errorHandler) {
-  if (options.input != "linalg" && options.input != "tosa")
-    return errorHandler("bf16-train: invalid input='" + options.input +
-                        "'; expected linalg or tosa");
-  if (options.masterWeights && options.rounding != "nearest")
+  if (options.masterWeights && options.rounding != UpdateRounding::Nearest)
     return errorHandler(
         "bf16-train: master-weights keeps FP32 master weights and updates "
         "them in FP32, so it needs rounding=nearest (got rounding=" +
-        options.rounding + ")");
-  if (options.input == "tosa") {
+        stringify(options.rounding) + ")");
+  if (options.input == InputForm::Tosa) {
     // tosa-to-linalg(-named) for the compute, then the constants and
     // shape ops that it leaves to tosa-to-arith / tosa-to-tensor.
     tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions());

@@ -765,13 +765,6 @@ struct DemoteToNarrowPass
           << "'; expected " << expected;
       signalPassFailure();
     };
-    if (narrowType != "bf16")
-      return bad("narrow-type", narrowType,
-                 lowp::supportedNarrowTypesDescription());
-    if (accumulate != "f32" && accumulate != "bf16")
-      return bad("accumulate", accumulate, "f32 or bf16");
-    if (roundingSemantics != "per-op" && roundingSemantics != "fused")
-      return bad("rounding-semantics", roundingSemantics, "per-op or fused");
     SmallVector<OperationName> keepNames;
     for (const std::string &name : keepF32) {
       std::optional<RegisteredOperationName> op =
@@ -780,13 +773,14 @@ struct DemoteToNarrowPass
         return bad("keep-f32", name, "names of registered ops, e.g. math.exp");
       keepNames.push_back(op ? OperationName(*op) : OperationName(name, ctx));
     }
-    bool fused = roundingSemantics == "fused";
+    bool fused = roundingSemantics == mlir::bf16::RoundingSemantics::Fused;
     if (fused && failed(fuseElementwise(module))) {
       emitError(module.getLoc()) << "bf16-demote: elementwise fusion did not "
                                     "converge";
       return signalPassFailure();
     }
-    Demoter demoter(module, BFloat16Type::get(ctx), accumulate == "f32", fused,
+    Demoter demoter(module, BFloat16Type::get(ctx),
+                    accumulate == mlir::bf16::Accumulate::F32, fused,
                     masterWeights);
     if (failed(demoter.run(keepNames)) || failed(verify(module)))
       return signalPassFailure();

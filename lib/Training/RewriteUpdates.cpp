@@ -24,7 +24,7 @@ using namespace mlir::bf16;
 
 namespace {
 
-enum class Mode { Nearest, Stochastic, Kahan, Split };
+using Mode = mlir::bf16::UpdateRounding;
 
 /// One tied update to rewrite.
 struct Item {
@@ -122,24 +122,7 @@ void RewriteUpdatesPass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
   narrow = BFloat16Type::get(ctx);
-  auto bad = [&](StringRef option, StringRef value, StringRef expected) {
-    emitError(module.getLoc()) << "bf16-rewrite-updates: invalid " << option
-                               << "='" << value << "'; expected " << expected;
-    signalPassFailure();
-  };
-  std::optional<Mode> parsed = llvm::StringSwitch<std::optional<Mode>>(rounding)
-                                   .Case("nearest", Mode::Nearest)
-                                   .Case("stochastic", Mode::Stochastic)
-                                   .Case("kahan", Mode::Kahan)
-                                   .Case("split", Mode::Split)
-                                   .Default(std::nullopt);
-  if (!parsed)
-    return bad("rounding", rounding, "nearest, stochastic, kahan or split");
-  mode = *parsed;
-  if (applyTo != "params" && applyTo != "all-state")
-    return bad("apply-to", applyTo, "params or all-state");
-  if (state != "arguments" && state != "globals")
-    return bad("state", state, "arguments or globals");
+  mode = rounding;
   if (mode == Mode::Nearest)
     return;
 
@@ -157,7 +140,7 @@ void RewriteUpdatesPass::runOnOperation() {
         continue;
       StringRef role = getRole(func, a);
       if (role != kRoleParam &&
-          !(applyTo == "all-state" && role == kRoleOptimizerState))
+          !(applyTo == mlir::bf16::ApplyTo::AllState && role == kRoleOptimizerState))
         continue;
       args.push_back(a);
       results.push_back(k);
@@ -173,8 +156,8 @@ void RewriteUpdatesPass::runOnOperation() {
   if (!any) {
     InFlightDiagnostic diag =
         funcs.empty() ? emitError(module.getLoc()) : funcs.front().emitError();
-    diag << "rounding=" << rounding << " needs a trained-state update to "
-         << "rewrite (apply-to=" << applyTo << "), but none was found in the "
+    diag << "rounding=" << stringify(rounding) << " needs a trained-state update to "
+         << "rewrite (apply-to=" << stringify(applyTo) << "), but none was found in the "
          << "module; run bf16-detect-trained-state first or tie results to "
          << "their arguments with " << kTiedToAttr;
     signalPassFailure();
@@ -189,7 +172,7 @@ LogicalResult RewriteUpdatesPass::checkItem(func::FuncOp func,
   if (getElementTypeOrSelf(type) != narrow)
     return emitError(arg.getLoc())
            << "argument #" << item.arg << " of @" << func.getName()
-           << " has type " << type << ": rounding=" << rounding
+           << " has type " << type << ": rounding=" << stringify(rounding)
            << " rewrites " << narrow << " state, so run bf16-demote first "
            << "(master-weights keeps f32 masters and needs rounding=nearest)";
   auto shaped = dyn_cast<ShapedType>(type);
@@ -197,7 +180,7 @@ LogicalResult RewriteUpdatesPass::checkItem(func::FuncOp func,
     return emitError(arg.getLoc()) << "argument #" << item.arg
                                    << " must be a scalar or a ranked tensor";
   if (shaped && !shaped.hasStaticShape() &&
-      (mode == Mode::Stochastic || state == "globals"))
+      (mode == Mode::Stochastic || state == mlir::bf16::StateStorage::Globals))
     return emitError(arg.getLoc())
            << "argument #" << item.arg << " has the dynamic shape " << type
            << ": " << (mode == Mode::Stochastic
@@ -211,7 +194,7 @@ LogicalResult RewriteUpdatesPass::checkItem(func::FuncOp func,
     InFlightDiagnostic diag =
         ret.emitError() << "result #" << item.result << " is tied to argument #"
                         << item.arg << " but is not an elementwise add/sub "
-                        << "update of it, so rounding=" << rounding
+                        << "update of it, so rounding=" << stringify(rounding)
                         << " has no update op to rewrite";
     if (Operation *def = ret.getOperand(item.result).getDefiningOp())
       diag.attachNote(def->getLoc()) << "the result is produced here";
@@ -235,7 +218,7 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
   for (const Item &item : items)
     if (failed(checkItem(func, ret, item)))
       return failure();
-  bool globals = state == "globals";
+  bool globals = state == mlir::bf16::StateStorage::Globals;
   if (!globals && !SymbolTable::symbolKnownUseEmpty(
                       func, func->getParentOfType<ModuleOp>()))
     return func.emitError()

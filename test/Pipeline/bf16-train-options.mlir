@@ -2,9 +2,9 @@
 // RUN: not bf16-opt %s --bf16-train="master-weights rounding=kahan" 2>&1 | FileCheck %s --check-prefix=MASTER
 // MASTER: error: bf16-train: master-weights keeps FP32 master weights and updates them in FP32, so it needs rounding=nearest (got rounding=kahan)
 // RUN: not bf16-opt %s --bf16-train=input=onnx 2>&1 | FileCheck %s --check-prefix=INPUT
-// INPUT: error: bf16-train: invalid input='onnx'; expected linalg or tosa
+// INPUT: for the --input option: Cannot find option named 'onnx'!
 // RUN: not bf16-opt %s --bf16-train=rounding=round-up 2>&1 | FileCheck %s --check-prefix=ROUND
-// ROUND: error: bf16-rewrite-updates: invalid rounding='round-up'; expected nearest, stochastic, kahan or split
+// ROUND: for the --rounding option: Cannot find option named 'round-up'!
 // RUN: not bf16-opt %s --pass-pipeline="builtin.module(func.func(bf16-train))" 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: pipeline 'bf16-train' must run on 'builtin.module', not nested under 'func.func'
 

@@ -1,9 +1,9 @@
 // RUN: not bf16-opt %s --bf16-rewrite-updates=rounding=fancy 2>&1 | FileCheck %s --check-prefix=ROUND
-// ROUND: error: bf16-rewrite-updates: invalid rounding='fancy'; expected nearest, stochastic, kahan or split
+// ROUND: for the --rounding option: Cannot find option named 'fancy'!
 // RUN: not bf16-opt %s --bf16-rewrite-updates=apply-to=weights 2>&1 | FileCheck %s --check-prefix=APPLY
-// APPLY: error: bf16-rewrite-updates: invalid apply-to='weights'; expected params or all-state
+// APPLY: for the --apply-to option: Cannot find option named 'weights'!
 // RUN: not bf16-opt %s --bf16-rewrite-updates=state=heap 2>&1 | FileCheck %s --check-prefix=STATE
-// STATE: error: bf16-rewrite-updates: invalid state='heap'; expected arguments or globals
+// STATE: for the --state option: Cannot find option named 'heap'!
 // RUN: not bf16-opt %s --bf16-rewrite-updates=seed=-1 2>&1 | FileCheck %s --check-prefix=SEED
 // SEED: for the --seed option: '-1' value invalid
 func.func @f(%x: f32) -> f32 {

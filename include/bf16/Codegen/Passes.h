@@ -9,6 +9,7 @@
 #ifndef BF16_CODEGEN_PASSES_H
 #define BF16_CODEGEN_PASSES_H
 
+#include "bf16/Codegen/Options.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -21,12 +22,6 @@
 
 namespace mlir {
 namespace bf16 {
-
-enum class BF16DotKind {
-  Vdpbf16ps, ///< x86vector.avx512.dot (AVX512-BF16)
-  Fma,       ///< FP32 FMAs on widened pairs, bit-identical to vdpbf16ps
-             ///< except where docs/Lowering.md says otherwise
-};
 
 /// Register tile and scheme of convert-matmul-to-microkernel.
 struct MicrokernelConfig {

@@ -174,9 +174,10 @@ def ConvertMatmulToMicrokernel
     element is accumulated in the same order whatever the operand layout.
   }];
   let options = [
-    Option<"bf16Dot", "bf16-dot", "std::string", /*default=*/"\"vdpbf16ps\"",
-           "BF16 multiply-accumulate: vdpbf16ps (AVX512-BF16) or fma "
-           "(bit-identical FP32 emulation)">,
+    Option<"bf16Dot", "bf16-dot", "::mlir::bf16::BF16DotKind",
+           /*default=*/"::mlir::bf16::BF16DotKind::Vdpbf16ps",
+           "How BF16 dot products are computed",
+           "::mlir::bf16::clValues(::mlir::bf16::BF16DotKind{})">,
     Option<"mr", "mr", "int64_t", /*default=*/"6",
            "rows of C per register tile, 1 to 16">,
     Option<"nr", "nr", "int64_t", /*default=*/"64",

@@ -169,8 +169,10 @@ def ConvertTruncFToLowp : Pass<"convert-truncf-to-lowp"> {
     ```
   }];
   let options = [
-    Option<"mode", "mode", "std::string", /*default=*/"\"nearest_even_ftz\"",
-           "nearest_even_ftz (hardware) or nearest_even (IEEE)">
+    Option<"mode", "mode", "::mlir::bf16::TruncFRounding",
+           /*default=*/"::mlir::bf16::TruncFRounding::NearestEvenFtz",
+           "The lowp.round mode that replaces arith.truncf",
+           "::mlir::bf16::clValues(::mlir::bf16::TruncFRounding{})">
   ];
   let dependentDialects = ["::mlir::lowp::LowpDialect"];
 }

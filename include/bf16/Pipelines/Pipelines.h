@@ -9,6 +9,8 @@
 #define BF16_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "bf16/Codegen/Options.h"
+#include "bf16/Training/Options.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -35,11 +37,9 @@ void buildEmulatedToLLVMPipeline(OpPassManager &pm,
 
 /// Options of the `bf16-train-to-llvm` pipeline.
 struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
-  PassOptions::Option<std::string> target{
-      *this, "target",
-      llvm::cl::desc("host (detect) | avx512bf16 (vcvtneps2bf16) | avx512 | "
-                     "avx2 | emulated (integer recipes)"),
-      llvm::cl::init("host")};
+  PassOptions::Option<Target> target{
+      *this, "target", llvm::cl::desc("Instruction set; host detects AVX512-BF16"),
+      llvm::cl::init(Target::Host), clValues(Target{})};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Attach llvm.emit_c_interface to every public function"),
@@ -75,34 +75,27 @@ bool hostHasAVX512BF16();
 /// Options of the `bf16-train` pipeline (see docs/Passes/TrainingPasses.md
 /// for each pass option it forwards).
 struct TrainOptions : public PassPipelineOptions<TrainOptions> {
-  PassOptions::Option<std::string> input{
-      *this, "input",
-      llvm::cl::desc("Input form: linalg (func/linalg/tensor/arith/math) or "
-                     "tosa (runs upstream tosa-to-linalg first)"),
-      llvm::cl::init("linalg")};
-  PassOptions::Option<std::string> rounding{
-      *this, "rounding",
-      llvm::cl::desc("Weight-update rounding: nearest | stochastic | kahan | "
-                     "split"),
-      llvm::cl::init("nearest")};
+  PassOptions::Option<InputForm> input{
+      *this, "input", llvm::cl::desc("Input form (tosa runs upstream tosa-to-linalg first)"),
+      llvm::cl::init(InputForm::Linalg), clValues(InputForm{})};
+  PassOptions::Option<UpdateRounding> rounding{
+      *this, "rounding", llvm::cl::desc("Weight-update rounding"),
+      llvm::cl::init(UpdateRounding::Nearest), clValues(UpdateRounding{})};
   PassOptions::Option<uint64_t> seed{
       *this, "seed", llvm::cl::desc("Seed of the stochastic-rounding RNG"),
       llvm::cl::init(0)};
-  PassOptions::Option<std::string> applyTo{
-      *this, "apply-to",
-      llvm::cl::desc("Which updates to protect: params | all-state"),
-      llvm::cl::init("params")};
-  PassOptions::Option<std::string> state{
-      *this, "state",
-      llvm::cl::desc("Where added state lives: arguments | globals"),
-      llvm::cl::init("arguments")};
-  PassOptions::Option<std::string> accumulate{
-      *this, "accumulate",
-      llvm::cl::desc("Contraction/reduction accumulator: f32 | bf16"),
-      llvm::cl::init("f32")};
-  PassOptions::Option<std::string> roundingSemantics{
-      *this, "rounding-semantics",
-      llvm::cl::desc("per-op | fused"), llvm::cl::init("per-op")};
+  PassOptions::Option<ApplyTo> applyTo{
+      *this, "apply-to", llvm::cl::desc("Which updates to protect"),
+      llvm::cl::init(ApplyTo::Params), clValues(ApplyTo{})};
+  PassOptions::Option<StateStorage> state{
+      *this, "state", llvm::cl::desc("Where added state lives"),
+      llvm::cl::init(StateStorage::Arguments), clValues(StateStorage{})};
+  PassOptions::Option<Accumulate> accumulate{
+      *this, "accumulate", llvm::cl::desc("Contraction/reduction accumulator"),
+      llvm::cl::init(Accumulate::F32), clValues(Accumulate{})};
+  PassOptions::Option<RoundingSemantics> roundingSemantics{
+      *this, "rounding-semantics", llvm::cl::desc("Where narrow results round"),
+      llvm::cl::init(RoundingSemantics::PerOp), clValues(RoundingSemantics{})};
   PassOptions::ListOption<std::string> keepF32{
       *this, "keep-f32", llvm::cl::desc("Op names that stay f32")};
   PassOptions::Option<bool> masterWeights{

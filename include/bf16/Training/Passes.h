@@ -9,6 +9,7 @@
 #define BF16_TRAINING_PASSES_H
 
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+#include "bf16/Training/Options.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -123,14 +123,18 @@ def DemoteToNarrow : Pass<"bf16-demote", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"narrowType", "narrow-type", "std::string", /*default=*/"\"bf16\"",
-           "The narrow float type (only bf16 today)">,
-    Option<"accumulate", "accumulate", "std::string", /*default=*/"\"f32\"",
-           "Accumulator type of contractions and reductions: f32 or bf16">,
-    Option<"roundingSemantics", "rounding-semantics", "std::string",
-           /*default=*/"\"per-op\"",
-           "per-op (round after every op) or fused (round once per fused "
-           "elementwise generic)">,
+    Option<"narrowType", "narrow-type", "::mlir::bf16::NarrowType",
+           /*default=*/"::mlir::bf16::NarrowType::BF16",
+           "The narrow float type",
+           "::mlir::bf16::clValues(::mlir::bf16::NarrowType{})">,
+    Option<"accumulate", "accumulate", "::mlir::bf16::Accumulate",
+           /*default=*/"::mlir::bf16::Accumulate::F32",
+           "Accumulator type of contractions and reductions",
+           "::mlir::bf16::clValues(::mlir::bf16::Accumulate{})">,
+    Option<"roundingSemantics", "rounding-semantics", "::mlir::bf16::RoundingSemantics",
+           /*default=*/"::mlir::bf16::RoundingSemantics::PerOp",
+           "Where narrow results round",
+           "::mlir::bf16::clValues(::mlir::bf16::RoundingSemantics{})">,
     ListOption<"keepF32", "keep-f32", "std::string",
                "Op names (e.g. math.exp,linalg.softmax) that stay f32">,
     Option<"masterWeights", "master-weights", "bool", /*default=*/"false",
@@ -212,15 +216,20 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"rounding", "rounding", "std::string", /*default=*/"\"nearest\"",
-           "nearest | stochastic | kahan | split">,
+    Option<"rounding", "rounding", "::mlir::bf16::UpdateRounding",
+           /*default=*/"::mlir::bf16::UpdateRounding::Nearest",
+           "How a trained-state update rounds",
+           "::mlir::bf16::clValues(::mlir::bf16::UpdateRounding{})">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Seed of the counter-based RNG (stochastic)">,
-    Option<"applyTo", "apply-to", "std::string", /*default=*/"\"params\"",
-           "params | all-state">,
-    Option<"state", "state", "std::string", /*default=*/"\"arguments\"",
-           "arguments | globals: where compensation, low halves and the rng "
-           "step live">
+    Option<"applyTo", "apply-to", "::mlir::bf16::ApplyTo",
+           /*default=*/"::mlir::bf16::ApplyTo::Params",
+           "Which updates to protect",
+           "::mlir::bf16::clValues(::mlir::bf16::ApplyTo{})">,
+    Option<"state", "state", "::mlir::bf16::StateStorage",
+           /*default=*/"::mlir::bf16::StateStorage::Arguments",
+           "Where compensations, low halves and the rng step live",
+           "::mlir::bf16::clValues(::mlir::bf16::StateStorage{})">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

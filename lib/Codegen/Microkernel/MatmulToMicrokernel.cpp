@@ -705,16 +705,7 @@ struct ConvertMatmulToMicrokernelPass
   using Base::Base;
   void runOnOperation() override {
     MicrokernelConfig cfg;
-    if (bf16Dot == "vdpbf16ps") {
-      cfg.bf16Dot = mlir::bf16::BF16DotKind::Vdpbf16ps;
-    } else if (bf16Dot == "fma") {
-      cfg.bf16Dot = mlir::bf16::BF16DotKind::Fma;
-    } else {
-      getOperation()->emitError()
-          << "convert-matmul-to-microkernel: invalid bf16-dot='" << bf16Dot
-          << "'; expected vdpbf16ps or fma";
-      return signalPassFailure();
-    }
+    cfg.bf16Dot = bf16Dot;
     cfg.mr = mr;
     cfg.nr = nr;
     cfg.f32 = f32;

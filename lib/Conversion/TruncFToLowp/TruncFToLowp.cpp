@@ -41,16 +41,11 @@ struct ConvertTruncFToLowpPass
     : public mlir::bf16::impl::ConvertTruncFToLowpBase<ConvertTruncFToLowpPass> {
   using Base::Base;
   void runOnOperation() override {
-    std::optional<lowp::RoundingMode> m = lowp::symbolizeRoundingMode(mode);
-    if (!m || (*m != lowp::RoundingMode::nearest_even &&
-               *m != lowp::RoundingMode::nearest_even_ftz)) {
-      emitError(getOperation()->getLoc())
-          << "convert-truncf-to-lowp: invalid mode='" << mode
-          << "'; expected nearest_even_ftz or nearest_even";
-      return signalPassFailure();
-    }
+    lowp::RoundingMode m = mode == mlir::bf16::TruncFRounding::NearestEven
+                               ? lowp::RoundingMode::nearest_even
+                               : lowp::RoundingMode::nearest_even_ftz;
     RewritePatternSet patterns(&getContext());
-    mlir::bf16::populateTruncFToLowpPatterns(patterns, *m);
+    mlir::bf16::populateTruncFToLowpPatterns(patterns, m);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -3,7 +3,7 @@
 // RUN: not bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{nr=40}))' 2>&1 | FileCheck %s --check-prefix=NR
 // RUN: not bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{mr=8 nr=64}))' 2>&1 | FileCheck %s --check-prefix=REGS
 
-// DOT: error: convert-matmul-to-microkernel: invalid bf16-dot='avx'; expected vdpbf16ps or fma
+// DOT: for the --bf16-dot option: Cannot find option named 'avx'!
 // MR: error: convert-matmul-to-microkernel: mr=0 must be in [1, 16]
 // NR: error: convert-matmul-to-microkernel: nr=40 must be a multiple of 16 in [16, 128]
 // REGS: error: convert-matmul-to-microkernel: the register tile mr=8 x nr=64 needs more than the 32 AVX-512 vector registers

@@ -1,7 +1,7 @@
 // RUN: bf16-opt %s --convert-truncf-to-lowp | FileCheck %s --check-prefix=FTZ
 // RUN: bf16-opt %s --convert-truncf-to-lowp=mode=nearest_even | FileCheck %s --check-prefix=IEEE
 // RUN: not bf16-opt %s --convert-truncf-to-lowp=mode=toward_zero 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: error: convert-truncf-to-lowp: invalid mode='toward_zero'; expected nearest_even_ftz or nearest_even
+// BAD: for the --mode option: Cannot find option named 'toward_zero'!
 
 // FTZ-LABEL: func.func @f
 // FTZ: lowp.round nearest_even_ftz %{{.*}} : (f32) -> bf16

@@ -14,8 +14,9 @@ example step in every option combination and checks each output:
 Prints one line per example and a summary."""
 import itertools
 import re
-import subprocess
 import sys
+
+from bf16_opt import testing
 
 BF16_OPT, EXAMPLES = sys.argv[1], sys.argv[2]
 # (file, number of parameters, number of optimizer-state tensors)
@@ -27,8 +28,7 @@ KIND = {"kahan": "compensation", "split": "low_half"}
 
 
 def run(args, stdin=None):
-    return subprocess.run([BF16_OPT] + args, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return testing.run([BF16_OPT] + args, input=stdin, timeout=120)
 
 
 def check(model, params, state, opts):

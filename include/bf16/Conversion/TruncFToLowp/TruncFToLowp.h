@@ -8,12 +8,20 @@
 #define BF16_CONVERSION_TRUNCFTOLOWP_TRUNCFTOLOWP_H
 
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+#include "bf16/Support/EnumOption.h"
 
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
 class RewritePatternSet;
 namespace bf16 {
+
+/// The roundings an f32 -> bf16 arith.truncf may become.
+#define BF16_TRUNCF_ROUNDING(X)                                                \
+  X(NearestEvenFtz, "nearest_even_ftz",                                        \
+    "round to nearest even, denormal inputs flush (the hardware)")             \
+  X(NearestEven, "nearest_even", "IEEE round to nearest even")
+BF16_ENUM_OPTION(TruncFRounding, BF16_TRUNCF_ROUNDING)
 
 #define GEN_PASS_DECL_CONVERTTRUNCFTOLOWP
 #include "bf16/Conversion/Passes.h.inc"
