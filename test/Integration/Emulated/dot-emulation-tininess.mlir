@@ -1,6 +1,6 @@
 // The one documented difference between the FMA emulation of vdpbf16ps and
 // the instruction (docs/Lowering.md, section 4; the pass description of
-// convert-matmul-to-microkernel): the instruction (and the reference
+// bf16-convert-matmul-to-microkernel): the instruction (and the reference
 // bf16::ref::dotBF16Pair / gemmBF16) flushes a step result whose exact value
 // is tiny *before* rounding, the emulation decides on the rounded f32 FMA
 // result. They differ only when the exact result x of a step has
@@ -17,7 +17,7 @@
 // EMU: [8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608,   8388608]
 //
 // The reference library flushes: 0 (+0) in the window, 2^-126 in lane 1.
-// RUN: env BF16_SRC=%bf16_src %python -c "import os, sys; sys.path.insert(0, os.path.join(os.environ['BF16_SRC'], 'python')); from bf16_opt import numerics as nx; print(nx.gemm_bf16(1, 16, 2, [0, 6656], [0] * 16 + [39424] * 16, [8388608, 8388609] + [8388608] * 14))" \
+// RUN: %python -c "from bf16_opt import numerics as nx; print(nx.gemm_bf16(1, 16, 2, [0, 6656], [0] * 16 + [39424] * 16, [8388608, 8388609] + [8388608] * 14))" \
 // RUN:   | FileCheck %s --check-prefix=REF
 // REF: [0, 8388608, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 //

@@ -9,19 +9,14 @@ is a bf16 value every step (the BF16 step really ran), it is finite, and it
 decreases (the mean of the last 5 steps is below the mean of the first 5).
 The FP32 step (no rewrite) runs too, as a reference line."""
 import os
-import subprocess
 import sys
 
 import numpy as np
 
+from bf16_opt.testing import bf16_run_steps, is_bf16, one_hot, run
+
 BF16_RUN, EXAMPLES, TMP = sys.argv[1:4]
 rng = np.random.default_rng(0)
-
-
-def onehot(n, k):
-    y = np.zeros((n, k), np.float32)
-    y[np.arange(n), rng.integers(0, k, n)] = 1
-    return y
 
 
 def npy(name, array):
@@ -34,12 +29,12 @@ def npy(name, array):
 CASES = {
     "logreg_sgd": ["--npy=3=" + npy("logreg_y", (rng.random(8) < 0.5).astype(np.float32)),
                    "--set=4=1.0"],
-    "mlp_sgd_momentum": ["--npy=9=" + npy("mlp_y", onehot(8, 10)),
+    "mlp_sgd_momentum": ["--npy=9=" + npy("mlp_y", one_hot(rng, 8, 10)),
                          "--set=10=0.05", "--set=11=0.9", "--set=12=0.0005"],
-    "lenet_sgd_momentum": ["--npy=9=" + npy("lenet_y", onehot(4, 10)),
+    "lenet_sgd_momentum": ["--npy=9=" + npy("lenet_y", one_hot(rng, 4, 10)),
                            "--set=10=0.05", "--set=11=0.9"],
     "transformer_adamw": ["--npy=57=" + npy("tf_ids", rng.integers(0, 32, (2, 8)).astype(np.int32)),
-                          "--npy=58=" + npy("tf_y", onehot(2, 4)),
+                          "--npy=58=" + npy("tf_y", one_hot(rng, 2, 4)),
                           # beta2 = 0.999 rounds to 1.0 in bf16 (then
                           # 1 - beta2 = 0 and Adam divides by eps): use 0.99.
                           "--set=59=0.003", "--set=60=0.9", "--set=61=0.99",
@@ -49,11 +44,6 @@ CASES = {
 MODES = [None, "nearest", "stochastic", "kahan", "split"]
 
 
-def is_bf16(x):
-    f = np.float32(x)
-    return (f.view(np.uint32) & 0xFFFF) == 0
-
-
 bad = 0
 for name, extra in CASES.items():
     for mode in MODES:
@@ -61,14 +51,13 @@ for name, extra in CASES.items():
         cmd += extra
         if mode:
             cmd.append("--pre=bf16-train{rounding=%s seed=3}" % mode)
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        r = run(cmd, timeout=600)
         label = "%s %s" % (name, mode or "fp32")
         if r.returncode != 0:
             print("FAIL", label, r.stderr[:500])
             bad += 1
             continue
-        losses = [float(l.split()[3]) for l in r.stdout.splitlines()
-                  if l.startswith("step ")]
+        losses = [loss for loss, _ in bf16_run_steps(r.stdout)]
         first, last = np.mean(losses[:5]), np.mean(losses[-5:])
         ok = len(losses) == 50 and np.all(np.isfinite(losses)) and last < first
         if mode and not all(is_bf16(x) for x in losses):

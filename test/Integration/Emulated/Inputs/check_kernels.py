@@ -3,12 +3,11 @@
 program printed with the reference numerics (ctypes) and compares bit for
 bit. Prints 'kernels: N rows x M elements bit-exact' on success."""
 import ast
-import os
 import re
 import sys
 
-sys.path.insert(0, os.path.join(os.environ["BF16_SRC"], "python"))
-from bf16_opt import numerics as nx  # noqa: E402
+from bf16_opt import numerics as nx
+from bf16_opt.testing import memref_rows, mismatches
 
 def main(prog_path, out_path):
     prog = open(prog_path).read()
@@ -16,11 +15,7 @@ def main(prog_path, out_path):
     xs, w, u, c = (ast.literal_eval(vals[k]) for k in ("x", "w", "u", "c"))
     seed, stream, step = (int(v) for v in re.search(
         r"seed=(\d+) stream=(\d+) step=(\d+)", prog).groups())
-    rows = []
-    for line in open(out_path):
-        m = re.match(r"^\s*\[([-\d, ]*)\]\s*$", line)
-        if m:
-            rows.append([int(v) & 0xFFFFFFFF for v in m.group(1).split(",")])
+    rows = memref_rows(out_path)
     n = len(xs)
     r = nx.random_bits_fill(seed, stream, step, 0, n)
     expected = [
@@ -47,14 +42,7 @@ def main(prog_path, out_path):
         return 1
     bad = 0
     for (name, want), got in zip(expected, rows):
-        if len(got) != n:
-            print(f"FAIL {name}: {len(got)} elements, expected {n}")
-            bad += 1
-            continue
-        for i, (g, e) in enumerate(zip(got, want)):
-            if g != e:
-                bad += 1
-                print(f"FAIL {name}[{i}]: got 0x{g:x}, reference 0x{e:x}")
+        bad += mismatches(name, got, want, "x", bad)
     if bad:
         return 1
     # Sanity: the program really exercised the interesting cases.

@@ -33,7 +33,6 @@ and the hyper-parameters are those of the bf16 model but computed in FP32
 """
 
 import math
-import struct
 import sys
 from types import SimpleNamespace as Example
 
@@ -41,9 +40,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from bf16_opt.testing import M32, f32_from_bits
+
 torch.set_num_threads(1)
 RTOL = 1e-4
-M32 = 0xFFFFFFFF
 
 
 def hash_init(n, seed, off, log2_scale):
@@ -312,7 +312,8 @@ func.func @main() {{
 
 # -------------------------------------------------------------- comparison
 def bits_to_f32(tok):
-    return struct.unpack("<f", struct.pack("<i", int(tok)))[0]
+    """The f32 value of a printed i32 token (its signed reading)."""
+    return f32_from_bits(int(tok) & M32)
 
 
 def parse(path):

@@ -51,15 +51,15 @@ bound (-v: every comparison) and exits with status 1 on any violation.
 
 import os
 import re
-import struct
 import sys
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "Emulated", "Inputs"))
-import examples_vs_torch as evt  # noqa: E402
+from bf16_opt.testing import f32_array, import_path, printed_memrefs
+
+evt = import_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                               "..", "Emulated", "Inputs", "examples_vs_torch.py"))
 
 torch.set_num_threads(1)
 
@@ -330,31 +330,17 @@ def exact_steps(name, states):
 
 def parse_output(path):
     """-> (losses, [tensor values as float64 arrays in printed order])."""
-    losses, tensors, cur, elt = [], [], None, None
-
-    def flush():
-        if cur is not None:
-            text = "".join(cur).split("data =", 1)[-1]
-            text = text.replace("[", " ").replace("]", " ").replace(",", " ")
-            b = np.array(text.split(), dtype=np.int64)
-            if elt == "bf16":  # the upper half of the f32 bits
-                b = (b & 0xFFFF) << 16
-            tensors.append((b & 0xFFFFFFFF).astype(np.uint32).view(np.float32)
-                           .astype(np.float64))
-    for line in open(path):
-        if line.startswith("loss "):
-            losses.append(bits(line.split()[1]))
-        elif line.startswith("tensor "):
-            flush()
-            cur, elt = [], line.split()[1]
-        elif cur is not None:
-            cur.append(line)
-    flush()
-    return losses, tensors
-
-
-def bits(tok):
-    return struct.unpack("<f", struct.pack("<i", int(tok)))[0]
+    with open(path) as f:
+        text = f.read()
+    lines = text.splitlines()
+    losses = [evt.bits_to_f32(ln.split()[1]) for ln in lines if ln.startswith("loss ")]
+    elts = [ln.split()[1] for ln in lines if ln.startswith("tensor ")]
+    data = printed_memrefs(text)
+    if len(data) != len(elts):
+        sys.exit(f"oracle.py: {len(elts)} tensor markers, {len(data)} printed memrefs")
+    # A bf16 tensor is printed as its i16 patterns (the upper half of the f32).
+    return losses, [f32_array(d, bf16=elt == "bf16").astype(np.float64)
+                    for elt, d in zip(elts, data)]
 
 
 def fp32_error(a, b):
