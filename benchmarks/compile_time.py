@@ -35,9 +35,8 @@ columns are the best of --reps runs, the LLVM ones (clang, jit, codegen) of
 --llvm-reps.
 """
 
-import argparse
+import functools
 import glob
-import json
 import math
 import os
 import re
@@ -45,16 +44,12 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-LLVM = "/usr/lib/llvm-22"
-sys.path.insert(0, HERE)
-import gen_mlp  # noqa: E402
-import report  # noqa: E402
+import gen_mlp
+import report
+from bf16_opt.testing import bf16_run_steps, build_tool, llvm_tool, run
 
-TRANSLATE = [LLVM + "/bin/mlir-translate", "--mlir-to-llvmir"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = ["train", "opt", "translate", "clang", "jit", "codegen"]
 
 
@@ -67,15 +62,11 @@ def timed(cmd, timeout, reps, parse=None):
     best = None
     for _ in range(reps):
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        t = time.perf_counter() - t0
+        p = run(cmd, timeout=timeout, check=True)
+        t = p.wall_s
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if CLOCK == "cpu":
             t = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-        if p.returncode != 0:
-            raise RuntimeError("%s exited %d:\n%s" % (" ".join(cmd), p.returncode,
-                                                      p.stderr[-3000:]))
         if parse:
             t = parse(p.stdout, t)
         key = t[0] if parse else t
@@ -85,16 +76,15 @@ def timed(cmd, timeout, reps, parse=None):
 
 
 def jit_parse(stdout, t):
-    steps = [float(x) / 1e3 for x in re.findall(r"time_ms (\S+)", stdout)]
+    steps = [ms / 1e3 for _, ms in bf16_run_steps(stdout)]
     if len(steps) != 2:
         raise RuntimeError("bf16-run printed %d steps, expected 2" % len(steps))
     return (t - 2 * steps[1], steps[0] - steps[1])
 
 
 def count_ops(path):
-    p = subprocess.run([LLVM + "/bin/mlir-opt", "--allow-unregistered-dialect",
-                        "--print-op-stats", path, "-o", "/dev/null"],
-                       capture_output=True, text=True, check=True)
+    p = run([llvm_tool("mlir-opt"), "--allow-unregistered-dialect",
+             "--print-op-stats", path, "-o", "/dev/null"], check=True)
     n = 0
     for m in re.finditer(r"^\s*(\S+)\s*,\s*(\d+)\s*$", p.stdout + p.stderr, re.M):
         if m.group(1) != "builtin.module":
@@ -103,7 +93,7 @@ def count_ops(path):
 
 
 def measure(a, path, work, tag):
-    opt = os.path.join(a.build, "bin", "bf16-opt")
+    opt = build_tool("bf16-opt", a.build)
     train = "--bf16-train=rounding=%s" % a.rounding
     lower = "--bf16-train-to-llvm=target=%s" % a.target
     out_t = os.path.join(work, tag + ".train.mlir")
@@ -113,28 +103,25 @@ def measure(a, path, work, tag):
     r = {}
     r["train"] = timed([opt, path, train, "-o", out_t], a.timeout, a.reps)
     r["opt"] = timed([opt, path, train, lower, "-o", out_l], a.timeout, a.reps)
-    r["translate"] = timed(TRANSLATE + [out_l, "-o", out_ll], a.timeout, a.reps)
+    r["translate"] = timed([llvm_tool("mlir-translate"), "--mlir-to-llvmir", out_l,
+                            "-o", out_ll], a.timeout, a.reps)
     if a.no_llvm:
         r["clang"] = r["jit"] = r["codegen"] = None
     else:
-        r["clang"] = timed([LLVM + "/bin/clang", "-O2", "-march=native",
+        r["clang"] = timed([llvm_tool("clang"), "-O2", "-march=native",
                             "-Wno-override-module", "-c", out_ll, "-o", out_o],
                            a.timeout, a.llvm_reps)
-        run = [os.path.join(a.build, "bin", "bf16-run"), path, "--steps=2",
+        jit = [build_tool("bf16-run", a.build), path, "--steps=2",
                "--pre=bf16-train{rounding=%s}" % a.rounding,
                "--lowering=bf16-train-to-llvm{target=%s emit-c-interface=1}" % a.target]
-        r["jit"], r["codegen"] = timed(run, a.timeout, a.llvm_reps, jit_parse)
+        r["jit"], r["codegen"] = timed(jit, a.timeout, a.llvm_reps, jit_parse)
     with open(out_ll) as f:
         r["ll_lines"] = sum(1 for _ in f)
     return r
 
 
-def f3(v):
-    return "-" if v is None else "%.3f" % v
-
-
-def f2(v):
-    return "-" if v is None else "%.2f" % v
+f3 = functools.partial(report.fmt, spec="%.3f", missing="-")
+f2 = functools.partial(report.fmt, spec="%.2f", missing="-")
 
 
 def linfit(xs, ys):
@@ -160,12 +147,7 @@ def exponent(xs, ys, x0, y0):
 
 
 def main():
-    ap = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[2:]))
-    ap.add_argument("--build", default=os.environ.get(
-        "BF16_BUILD_DIR", os.path.join(ROOT, "build")))
+    ap = report.arg_parser(__doc__)
     ap.add_argument("--depths", default="1,2,4,8,16,32")
     ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--batch", type=int, default=8)
@@ -226,8 +208,7 @@ def main():
         try:
             ops = count_ops(path)
             r = measure(a, path, out, tag)
-        except (RuntimeError, subprocess.TimeoutExpired,
-                subprocess.CalledProcessError) as e:
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
             failures.append((label, str(e)))
             print("FAILED %s: %s" % (label, str(e)[:3000]), flush=True)
             continue

@@ -60,10 +60,11 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-import report  # noqa: E402
+import peers
+import report
+from bf16_opt.testing import (bf16_run_steps, build_lib, build_tool,
+                              f32_bits, run)
+from report import fmt
 
 SIZES = (784, 1024, 1024, 10)
 BATCH = 256
@@ -88,18 +89,10 @@ TORCH = [  # key, label, dtype, sgemm shim, regimes
 
 
 # -- shared by the driver and the children ------------------------------------
-def make_problem():
+def make_problem(dtype=None):
     """The model, optimizer and batch (same on every call of this function)."""
     import torch
-    torch.manual_seed(0)
-    layers = []
-    for i, o in zip(SIZES, SIZES[1:]):
-        layers += [torch.nn.Linear(i, o), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])
-    x = torch.rand(BATCH, SIZES[0])
-    y = torch.randint(0, SIZES[-1], (BATCH,))
-    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
-    return model, opt, x, y
+    return peers.mlp_problem(SIZES, BATCH, LR, MOMENTUM, dtype or torch.float32)
 
 
 def strip_locations(text):
@@ -125,12 +118,6 @@ def cpu_model():
     return platform.processor() or "?"
 
 
-def one_thread():
-    import torch
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
-
-
 def minflt():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
@@ -146,7 +133,7 @@ def frontend_child(a):
     import numpy as np
     import torch.nn.functional as F
     from bf16_opt import frontend
-    one_thread()
+    peers.one_thread()
     _, precision, rounding = VARIANTS[a.frontend_child]
     model, opt, x, y = make_problem()
     t0 = time.perf_counter()
@@ -217,28 +204,17 @@ def frontend_child(a):
 def torch_child(a):
     """Times PyTorch eager on the same model and batch; prints JSON."""
     import torch
-    import torch.nn.functional as F
-    one_thread()
+    peers.one_thread()
     if a.shim:
-        import peers
         peers.check_shim()
-    model, _, x, y = make_problem()
-    if a.torch_child == "bf16":
-        model, x = model.to(torch.bfloat16), x.to(torch.bfloat16)
-    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+    model, opt, x, y = make_problem(
+        torch.bfloat16 if a.torch_child == "bf16" else torch.float32)
 
     times, faults, losses = [], [], []
     for _ in range(a.warmup + a.steps):
         f0 = minflt()
         t = time.perf_counter()
-        loss = step()
+        loss = peers.eager_step(model, opt, x, y)
         times.append(time.perf_counter() - t)
         faults.append(minflt() - f0)
         losses.append(loss.item())
@@ -249,16 +225,8 @@ def torch_child(a):
 
 
 # -- driver ---------------------------------------------------------------------
-def run(cmd, timeout, env=None):
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                       env=env)
-    return p, time.perf_counter() - t0
-
-
 def child_env(a, regime, extra=None):
     env = dict(os.environ, OMP_NUM_THREADS="1",
-               PYTHONPATH=os.path.join(ROOT, "python"),
                BF16_OPT_BUILD_DIR=a.build,
                XDG_CACHE_HOME=a.cache)
     env.pop("GLIBC_TUNABLES", None)
@@ -270,12 +238,12 @@ def child_env(a, regime, extra=None):
 
 def python_child(a, args, env):
     cmd = [sys.executable, os.path.abspath(__file__)] + args
-    p, wall = run(cmd, a.timeout, env)
+    p = run(cmd, timeout=a.timeout, env=env)
     if p.returncode != 0:
         raise RuntimeError("child %s exited %d:\n%s" % (
             " ".join(args[:2]), p.returncode, p.stderr[-4000:]))
     r = json.loads(p.stdout)
-    r["wall_s"] = wall
+    r["wall_s"] = p.wall_s
     return r
 
 
@@ -290,27 +258,25 @@ def measure_frontend(a, key, regime, profile):
 def measure_bf16_run(a, fe, regime):
     """bf16-run on the exported IR with the frontend's options and data."""
     n = a.warmup + a.steps
-    cmd = [os.path.join(a.build, "bin", "bf16-run"), a.ir,
+    cmd = [build_tool("bf16-run", a.build), a.ir,
            "--lowering=bf16-train-to-llvm{%s}" % fe["lowering"],
            "--steps=%d" % n, "--int-range=%d" % SIZES[-1]]
     if fe["train_options"]:
         cmd.append("--pre=bf16-train{%s}" % fe["train_options"])
     for i, fname in sorted(a.npy_args.items()):
         cmd.append("--npy=%d=%s" % (i, os.path.join(a.data, fname)))
-    p, wall = run(cmd, a.timeout, child_env(a, regime))
+    p = run(cmd, timeout=a.timeout, env=child_env(a, regime))
     if p.returncode != 0:
         raise RuntimeError("bf16-run exited %d:\n%s%s" %
                            (p.returncode, p.stdout[-2000:], p.stderr[-4000:]))
-    steps = [(float(m.group(1)), float(m.group(2)))
-             for m in re.finditer(r"^step \d+ loss (\S+) time_ms (\S+)$",
-                                  p.stdout, re.M)]
+    steps = bf16_run_steps(p.stdout)
     m = re.search(r"^steps \d+ median_ms (\S+)$", p.stdout, re.M)
-    if len(steps) != n or not m:
+    if len(steps) != n or not m or any(l is None for l, _ in steps):
         raise RuntimeError("bf16-run printed %d steps, expected %d:\n%s"
                            % (len(steps), n, p.stdout[-2000:]))
     w = a.warmup
     r = summary([t for _, t in steps[w:]])
-    r.update(losses=[l for l, _ in steps], wall_s=wall,
+    r.update(losses=[l for l, _ in steps], wall_s=p.wall_s,
              reported_median_ms=float(m.group(1)),  # all steps, warm-up too
              cmd=" ".join("'%s'" % c if "{" in c else c for c in cmd))
     return r
@@ -318,25 +284,14 @@ def measure_bf16_run(a, fe, regime):
 
 def losses_equal(fe, br):
     """Bit-for-bit on float32 (bf16-run prints %.9g, enough for f32)."""
-    import numpy as np
     k = min(len(fe["losses"]), len(br["losses"]))
-    f = np.array(fe["losses"][:k], np.float32)
-    b = np.array(br["losses"][:k], np.float32)
-    same = int(np.sum(f.view(np.uint32) == b.view(np.uint32)))
+    same = sum(f32_bits(f) == f32_bits(b)
+               for f, b in zip(fe["losses"][:k], br["losses"][:k]))
     return same, k
 
 
-def fmt(v, spec="%.2f"):
-    return "n/a" if v is None else spec % v
-
-
 def main():
-    ap = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[2:]))
-    ap.add_argument("--build", default=os.environ.get(
-        "BF16_BUILD_DIR", os.path.join(ROOT, "build")))
+    ap = report.arg_parser(__doc__)
     ap.add_argument("--variants", default="fp32,sr,nearest,kahan",
                     help="from fp32,sr,nearest,kahan")
     ap.add_argument("--regimes", default="default,tuned",
@@ -390,12 +345,11 @@ def main():
 
     # The FP32 IR and the data bf16-run gets (the children rebuild the same
     # model from the same seed).
-    sys.path.insert(0, os.path.join(ROOT, "python"))
     os.environ["BF16_OPT_BUILD_DIR"] = a.build
     import numpy as np
     import torch.nn.functional as F
     from bf16_opt import frontend
-    one_thread()
+    peers.one_thread()
     model, opt, x, y = make_problem()
     t0 = time.perf_counter()
     text = frontend.export_step(model, F.cross_entropy, opt, (x, y))
@@ -473,8 +427,8 @@ def main():
                 extra = {}
                 if shim:
                     args.append("--shim")
-                    extra["LD_PRELOAD"] = os.path.join(
-                        a.build, "lib", "libbf16-bench-sgemm-shim.so")
+                    extra["LD_PRELOAD"] = build_lib(
+                        "libbf16-bench-sgemm-shim.so", a.build)
                 try:
                     r = python_child(a, args, child_env(a, regime, extra))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:

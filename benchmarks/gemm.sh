@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
+# The drivers import bf16_opt (bf16_opt.testing: tool paths, runs, parsing).
+export PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}"
 CORE=0; TARGET=host; MIN=0.2
 while [ $# -gt 0 ]; do
   case "$1" in

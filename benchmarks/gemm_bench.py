@@ -18,15 +18,12 @@ import argparse
 import ctypes
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers import GEMM_SHAPES, best_time  # noqa: E402
-
-LLVM = "/usr/lib/llvm-22/bin"
+from bf16_opt.testing import llvm_tool, run
+from peers import GEMM_SHAPES, best_time
 
 
 def products():
@@ -87,15 +84,15 @@ def main():
                 f.write(kernel(name, m, k, n))
             names[(shape, prod)] = name
     t0 = time.perf_counter()
-    llvm = subprocess.run([args.bf16_opt, src, "--bf16-train-to-llvm=target=" +
-                           args.target], check=True, capture_output=True).stdout
+    llvm = run([args.bf16_opt, src, "--bf16-train-to-llvm=target=" +
+                args.target], check=True).stdout
     compile_mlir = time.perf_counter() - t0
     ll = os.path.join(tmp, "gemms.ll")
-    subprocess.run([LLVM + "/mlir-translate", "--mlir-to-llvmir", "-o", ll],
-                   input=llvm, check=True)
+    run([llvm_tool("mlir-translate"), "--mlir-to-llvmir", "-o", ll], input=llvm,
+        check=True)
     so = os.path.join(tmp, "gemms.so")
-    subprocess.run([LLVM + "/clang", "-O3", "-march=native", "-shared", "-fPIC",
-                    "-Wno-override-module", ll, "-o", so], check=True)
+    run([llvm_tool("clang"), "-O3", "-march=native", "-shared", "-fPIC",
+         "-Wno-override-module", ll, "-o", so], check=True)
     lib = ctypes.CDLL(so)
     libc = ctypes.CDLL(None)
     libc.free.argtypes = [ctypes.c_void_p]

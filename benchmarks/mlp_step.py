@@ -32,17 +32,15 @@ import argparse
 import datetime
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import gen_mlp  # noqa: E402
-import report  # noqa: E402
+import gen_mlp
+import report
+from bf16_opt.testing import bf16_run_steps, build_lib, build_tool, one_hot, run
+from report import fmt
 
 OURS = [  # key, label, --pre pipeline (None: the FP32 step)
     ("sr", "bf16-opt BF16+SR", "bf16-train{rounding=stochastic}"),
@@ -61,8 +59,7 @@ def torch_child(a):
     """In a child process: time peers.py's MLP step, print JSON."""
     import torch
     import peers
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
+    peers.one_thread()
     peers.MLP_SIZES = a.sizes
     peers.BATCH = a.batch
     if a.shim:
@@ -73,32 +70,23 @@ def torch_child(a):
                "affinity": sorted(os.sched_getaffinity(0))}, sys.stdout)
 
 
-def run(cmd, timeout, env=None):
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                       env=env)
-    return p, time.perf_counter() - t0
-
-
 def bf16_run(a, mlir, pre, nsteps, hyper, ynpy):
-    cmd = [os.path.join(a.build, "bin", "bf16-run"), mlir,
+    cmd = [build_tool("bf16-run", a.build), mlir,
            "--lowering=bf16-train-to-llvm{target=%s emit-c-interface=1}" % a.target,
            "--steps=%d" % nsteps, "--npy=%d=%s" % (hyper["y"], ynpy),
            "--set=%d=0.01" % hyper["lr"], "--set=%d=0.9" % hyper["mu"],
            "--set=%d=0" % hyper["wd"]]
     if pre:
         cmd.append("--pre=" + pre)
-    p, wall = run(cmd, a.timeout)
+    p = run(cmd, timeout=a.timeout)
     if p.returncode != 0:
         raise RuntimeError("bf16-run exited %d:\n%s%s" %
                            (p.returncode, p.stdout[-2000:], p.stderr[-4000:]))
-    steps = [(float(m.group(1)) if m.group(1) else None, float(m.group(2)))
-             for m in re.finditer(r"^step \d+(?: loss (\S+))? time_ms (\S+)$",
-                                  p.stdout, re.M)]
+    steps = bf16_run_steps(p.stdout)
     if len(steps) != nsteps:
         raise RuntimeError("bf16-run printed %d steps, expected %d:\n%s"
                            % (len(steps), nsteps, p.stdout[-2000:]))
-    return steps, wall, " ".join(cmd)
+    return steps, p.wall_s, " ".join(cmd)
 
 
 def measure_ours(a, key, label, pre, mlir, hyper, ynpy):
@@ -127,28 +115,18 @@ def measure_torch(a, key, label, dtype, shim):
            "--torch-steps", str(a.torch_steps)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     if shim:
-        lib = os.path.join(a.build, "lib", "libbf16-bench-sgemm-shim.so")
-        env["LD_PRELOAD"] = lib
+        env["LD_PRELOAD"] = build_lib("libbf16-bench-sgemm-shim.so", a.build)
         cmd.append("--shim")
-    p, wall = run(cmd, a.timeout, env)
+    p = run(cmd, timeout=a.timeout, env=env)
     if p.returncode != 0:
         raise RuntimeError("torch child exited %d:\n%s" % (p.returncode, p.stderr[-4000:]))
     times = json.loads(p.stdout)["times_ms"]
     return dict(key=key, label=label, median_ms=statistics.median(times),
-                min_ms=min(times), steps=len(times), wall_s=wall)
-
-
-def fmt(v, spec="%.2f"):
-    return "n/a" if v is None else spec % v
+                min_ms=min(times), steps=len(times), wall_s=p.wall_s)
 
 
 def main():
-    ap = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[2:]))
-    ap.add_argument("--build", default=os.environ.get(
-        "BF16_BUILD_DIR", os.path.join(os.path.dirname(HERE), "build")))
+    ap = report.arg_parser(__doc__)
     ap.add_argument("--core", type=int, default=0,
                     help="core bf16-bench-peak pins itself to (the caller pins the rest)")
     ap.add_argument("--sizes", default="784,1024,1024,10")
@@ -195,17 +173,15 @@ def main():
     with open(mlir, "w") as f:
         f.write(gen_mlp.generate(a.sizes, a.batch))
     import numpy as np
-    rng = np.random.default_rng(0)
-    y = np.zeros((a.batch, a.sizes[-1]), np.float32)
-    y[np.arange(a.batch), rng.integers(0, a.sizes[-1], a.batch)] = 1
+    y = one_hot(np.random.default_rng(0), a.batch, a.sizes[-1])
     ynpy = os.path.join(out, "y.npy")
     np.save(ynpy, y)
     hyper = dict(y=4 * L + 1, lr=4 * L + 2, mu=4 * L + 3, wd=4 * L + 4)
 
     # Peaks of this run.
     peak_json = os.path.join(out, "peak.json")
-    p, _ = run([os.path.join(a.build, "bin", "bf16-bench-peak"), "--core",
-                str(a.core), "--only", "peaks", "--json", peak_json], a.timeout)
+    p = run([build_tool("bf16-bench-peak", a.build), "--core", str(a.core),
+             "--only", "peaks", "--json", peak_json], timeout=a.timeout)
     if p.returncode != 0:
         sys.exit("bf16-bench-peak failed:\n" + p.stderr)
     with open(peak_json) as f:

@@ -71,6 +71,12 @@ class Table:
               flush=True)
 
 
+def one_thread():
+    """One thread for torch's kernels and for its inter-op pool."""
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+
+
 def section(title):
     print("\n%s\n  %-50s %10s %-8s %6s  %s" %
           (title, "figure", "value", "unit", "ratio", "note"), flush=True)
@@ -149,22 +155,36 @@ def mlp_step_flops():
     return fwd, 3 * fwd, executed
 
 
-def mlp_step_times(dtype, warmup, steps):
+def mlp_problem(sizes, batch, lr, momentum, dtype=torch.float32):
+    """The MLP (nn.Linear + ReLU, no ReLU after the last layer), its SGD
+    optimizer and one batch (x ~ U[0, 1), class indices y), from
+    torch.manual_seed(0); model and x in `dtype`. Shared with
+    frontend_step.py, so that both benchmark the same problem."""
     torch.manual_seed(0)
     layers = []
-    for i, o in zip(MLP_SIZES, MLP_SIZES[1:]):
+    for i, o in zip(sizes, sizes[1:]):
         layers += [torch.nn.Linear(i, o), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers[:-1]).to(dtype)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.rand(BATCH, MLP_SIZES[0]).to(dtype)
-    y = torch.randint(0, MLP_SIZES[-1], (BATCH,))
+    x = torch.rand(batch, sizes[0]).to(dtype)
+    y = torch.randint(0, sizes[-1], (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    return model, opt, x, y
+
+
+def eager_step(model, opt, x, y):
+    """One PyTorch eager training step with cross-entropy; returns the loss."""
+    opt.zero_grad(set_to_none=True)
+    loss = F.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def mlp_step_times(dtype, warmup, steps):
+    model, opt, x, y = mlp_problem(MLP_SIZES, BATCH, 0.01, 0.9, dtype)
 
     def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+        return eager_step(model, opt, x, y)
 
     for _ in range(warmup):
         step()
@@ -243,8 +263,7 @@ def main():
                     help=argparse.SUPPRESS)  # the LD_PRELOAD child
     args = ap.parse_args()
 
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
+    one_thread()
     min_time, reps = (0.02, 2) if args.quick else (0.3, 5)
     warmup, steps = (2, 3) if args.quick else (5, 20)
 

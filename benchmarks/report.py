@@ -3,6 +3,8 @@
 
 usage: report.py FILE.json... [--markdown]
 
+Also the pieces the benchmark drivers share (arg_parser, fmt, finish).
+
 Rows with the same key from several runs are merged: the value shown is the
 best run (highest rate, lowest time) and the spread column gives the range
 over all runs as (worst - best) / best. ratio-to-peak divides the best value
@@ -10,10 +12,31 @@ by the best value of the row's peak row (for times: bound / time); a
 peak row shows 1.00 against itself.
 """
 
+import argparse
 import json
 import os
 import platform
 import sys
+
+from bf16_opt.testing import build_dir
+
+
+def arg_parser(doc):
+    """The argument parser of a benchmark driver whose docstring is `doc`
+    (first line: description, from the third: epilog), with --build: the
+    build tree ($BF16_BUILD_DIR, else bf16_opt.testing.build_dir())."""
+    ap = argparse.ArgumentParser(
+        description=doc.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(doc.splitlines()[2:]))
+    ap.add_argument("--build", default=os.environ.get("BF16_BUILD_DIR")
+                    or build_dir())
+    return ap
+
+
+def fmt(v, spec="%.2f", missing="n/a"):
+    """`v` formatted with `spec`, or `missing` for None."""
+    return missing if v is None else spec % v
 
 
 def finish(out, json_name, lines, failures, payload):

@@ -14,6 +14,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
+# The drivers import bf16_opt (bf16_opt.testing: tool paths, runs, parsing).
+export PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}"
 PY=/usr/bin/python3 # Debian's python3 with python3-torch, not pyenv's
 
 RUNS=1
