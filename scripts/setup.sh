@@ -12,6 +12,9 @@ PACKAGES=(
   libgtest-dev python3
   # tests: the PyTorch FP32 oracle of the training-step examples
   python3-numpy python3-torch
+  # tests: `pip install ./python` into a --system-site-packages venv
+  # (test/python/pip-install.test; wheel for --no-build-isolation)
+  python3-venv python3-wheel
 )
 
 missing=()
