@@ -27,7 +27,7 @@ func.func @sr(%w: tensor<16777216xbf16>, %u: tensor<16777216xbf16>, %step: i64) 
   %seed = arith.constant 7 : i64
   %stream = arith.constant 0 : i32
   // As --bf16-train writes it: the bits of the whole tensor, consumed by an
-  // elementwise update (fuse-random-bits-into-elementwise draws them inside
+  // elementwise update (bf16-fuse-random-bits-into-elementwise draws them inside
   // the update loop, so they never reach memory).
   %r = lowp.random_bits %seed, %stream, %step : tensor<16777216xi32>
   %n = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}

@@ -9,10 +9,10 @@
 // bf16-train-to-llvm lowers lowp.random_bits on tensors with one Philox
 // block per four elements when it vectorizes (the default), before
 // bufferization.
-// PIPE: convert-random-bits-to-vector{lanes=16},
-// PIPE-NEXT: convert-lowp-to-arith{tensors-only=true},
+// PIPE: bf16-convert-random-bits-to-vector{lanes=16},
+// PIPE-NEXT: bf16-convert-lowp-to-arith{tensors-only=true},
 // PIPE: one-shot-bufferize
-// PIPE-NOVEC-NOT: convert-random-bits-to-vector
+// PIPE-NOVEC-NOT: bf16-convert-random-bits-to-vector
 
 // 1000 elements: a loop over 15 runs of 64 (16 blocks; each of the 20
 // 32x32->64-bit products is one multiply on vector<16xi64>), then 40

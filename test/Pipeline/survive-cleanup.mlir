@@ -1,10 +1,10 @@
 // The protected update survives cleanup and the lowering of the lowp ops:
 // after bf16-train (which ends with canonicalize + cse) the Kahan op is there,
-// and after convert-lowp-to-arith + canonicalize + cse its four rounded steps
+// and after bf16-convert-lowp-to-arith + canonicalize + cse its four rounded steps
 // are: y = u - c, s = w + y, then (s - w) - y computed from the *rounded* s.
 // RUN: bf16-opt %s --bf16-train=rounding=kahan | FileCheck %s --check-prefix=TRAIN
-// RUN: bf16-opt %s --bf16-train=rounding=kahan --convert-lowp-to-arith -canonicalize -cse | FileCheck %s --check-prefix=ARITH
-// RUN: bf16-opt %s --bf16-train=rounding=kahan --convert-lowp-to-arith | FileCheck %s --check-prefix=NOLOWP
+// RUN: bf16-opt %s --bf16-train=rounding=kahan --bf16-convert-lowp-to-arith -canonicalize -cse | FileCheck %s --check-prefix=ARITH
+// RUN: bf16-opt %s --bf16-train=rounding=kahan --bf16-convert-lowp-to-arith | FileCheck %s --check-prefix=NOLOWP
 // NOLOWP-NOT: {{= lowp\.}}
 // RUN: bf16-opt %s --bf16-train=rounding=stochastic -canonicalize -cse | FileCheck %s --check-prefix=SR
 

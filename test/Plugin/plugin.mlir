@@ -5,7 +5,7 @@
 // RUN:   | FileCheck %s --check-prefix=PARSE
 // RUN: %mlir_opt %s --load-dialect-plugin=%bf16_libs/libBF16Plugin%shlibext \
 // RUN:   --load-pass-plugin=%bf16_libs/libBF16Plugin%shlibext \
-// RUN:   --pass-pipeline="builtin.module(convert-lowp-to-arith)" \
+// RUN:   --pass-pipeline="builtin.module(bf16-convert-lowp-to-arith)" \
 // RUN:   | FileCheck %s --check-prefix=PASS
 // The verifier comes with the plugin too.
 // RUN: not %mlir_opt %S/Inputs/plugin-invalid.mlir \

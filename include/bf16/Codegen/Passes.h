@@ -23,7 +23,7 @@
 namespace mlir {
 namespace bf16 {
 
-/// Register tile and scheme of convert-matmul-to-microkernel.
+/// Register tile and scheme of bf16-convert-matmul-to-microkernel.
 struct MicrokernelConfig {
   BF16DotKind bf16Dot = BF16DotKind::Vdpbf16ps;
   int64_t mr = 6;  ///< rows of C per kernel
@@ -66,7 +66,7 @@ LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
 
 /// lowp.random_bits on static-shape tensors becomes a loop that computes
 /// `lanes` Philox blocks per vector<lanes x i32> and stores each block's four
-/// words to four consecutive elements (convert-random-bits-to-vector).
+/// words to four consecutive elements (bf16-convert-random-bits-to-vector).
 void populateFuseRandomBitsPatterns(RewritePatternSet &patterns,
                                     int64_t lanes);
 

@@ -13,7 +13,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertConvToGemm : Pass<"convert-conv-to-gemm", "::mlir::func::FuncOp"> {
+def ConvertConvToGemm : Pass<"bf16-convert-conv-to-gemm", "::mlir::func::FuncOp"> {
   let summary = "2-D convolutions as im2col + linalg.batch_matmul";
   let description = [{
     Rewrites `linalg.conv_2d_nchw_fchw`, `linalg.conv_2d_nhwc_hwcf` and
@@ -24,7 +24,7 @@ def ConvertConvToGemm : Pass<"convert-conv-to-gemm", "::mlir::func::FuncOp"> {
     contraction with the filter. That contraction, a `linalg.generic` whose
     filter operand has no batch dimension, then becomes a
     `linalg.batch_matmul` on the filter broadcast along the batch, which
-    `convert-matmul-to-microkernel` lowers to `vdpbf16ps` kernels.
+    `bf16-convert-matmul-to-microkernel` lowers to `vdpbf16ps` kernels.
 
     The reduction index of the GEMM is `k = (c * KH + kh) * KW + kw` for
     NCHW and `(kh * KW + kw) * C + c` for NHWC, so each output element is
@@ -41,7 +41,7 @@ def ConvertConvToGemm : Pass<"convert-conv-to-gemm", "::mlir::func::FuncOp"> {
 }
 
 def DuplicateSharedFills
-    : Pass<"duplicate-shared-fills", "::mlir::func::FuncOp"> {
+    : Pass<"bf16-duplicate-shared-fills", "::mlir::func::FuncOp"> {
   let summary = "Give every linalg op its own fill of its init tensor";
   let description = [{
     A `linalg.fill` of a `tensor.empty` on tensors that is the init of
@@ -50,7 +50,7 @@ def DuplicateSharedFills
     `tensor.empty` and `linalg.fill` right before it. One-shot
     bufferization would otherwise fill one buffer and copy it for every
     GEMM writing in place into its own buffer; with a fill each,
-    `convert-matmul-to-microkernel` absorbs the fill (its accumulators start
+    `bf16-convert-matmul-to-microkernel` absorbs the fill (its accumulators start
     at the constant and C is never read). Values are unchanged.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
@@ -58,7 +58,7 @@ def DuplicateSharedFills
 }
 
 def FoldTransposeIntoMatmul
-    : Pass<"fold-transpose-into-matmul", "::mlir::func::FuncOp"> {
+    : Pass<"bf16-fold-transpose-into-matmul", "::mlir::func::FuncOp"> {
   let summary = "Fold linalg.transpose producers of GEMM inputs into the "
                 "GEMM's indexing maps";
   let description = [{
@@ -70,7 +70,7 @@ def FoldTransposeIntoMatmul
     already transposed operand restores the default map). The transposed
     copy disappears when nothing else uses it.
 
-    This is the form `convert-matmul-to-microkernel` packs directly: a
+    This is the form `bf16-convert-matmul-to-microkernel` packs directly: a
     transposed B is transposed while it is packed, a transposed A is packed
     like B. Backward passes (`dW = X^T dY`, `dX = dY W^T`) are written this
     way by `--bf16-train`'s frontends. Works on tensors and memrefs; other
@@ -121,7 +121,7 @@ def FreeTemporaries : Pass<"bf16-free-temporaries", "::mlir::func::FuncOp"> {
 }
 
 def ConvertMatmulToMicrokernel
-    : Pass<"convert-matmul-to-microkernel", "::mlir::func::FuncOp"> {
+    : Pass<"bf16-convert-matmul-to-microkernel", "::mlir::func::FuncOp"> {
   let summary = "Lower static-shape memref GEMMs to packed, register-tiled "
                 "vector kernels (vdpbf16ps for BF16)";
   let description = [{
@@ -198,7 +198,7 @@ def ConvertMatmulToMicrokernel
 }
 
 def FuseRandomBitsIntoElementwise
-    : Pass<"fuse-random-bits-into-elementwise"> {
+    : Pass<"bf16-fuse-random-bits-into-elementwise"> {
   let summary = "Draw the random bits of an elementwise linalg op in "
                 "registers instead of reading them from a tensor";
   let description = [{
@@ -214,7 +214,7 @@ def FuseRandomBitsIntoElementwise
     * The operands are flattened to 1-D (`tensor.collapse_shape`). An
       `scf.for` over runs of `4 * lanes` elements, with the outputs as
       `iter_args`, computes the run's bits with the blocked Philox of
-      `convert-random-bits-to-vector` (`lanes` blocks per
+      `bf16-convert-random-bits-to-vector` (`lanes` blocks per
       `vector<lanes x i32>`, transposed into element order), then applies
       the generic's body to each of the run's four slices of `lanes`
       elements, with every op of the body on `vector<lanes x T>` (values
@@ -227,7 +227,7 @@ def FuseRandomBitsIntoElementwise
     * The last `r = n mod (4 * lanes)` elements are one straight-line run
       on `vector<r x T>`.
     * Ops with fewer than `4 * lanes` elements are left alone
-      (`convert-random-bits-to-vector` handles their bits).
+      (`bf16-convert-random-bits-to-vector` handles their bits).
 
     Element `i` gets exactly the bits `lowp.random_bits` gives it (word
     `i & 3` of block `i >> 2`), so the result is the same as without the
@@ -278,7 +278,7 @@ def FuseRandomBitsIntoElementwise
 }
 
 def VectorizeElementwise
-    : Pass<"vectorize-linalg-elementwise", "::mlir::func::FuncOp"> {
+    : Pass<"bf16-vectorize-linalg-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Tile and vectorize memref linalg ops whose innermost loop "
                 "is parallel (elementwise bodies, lowp ops, outer "
                 "reductions) to vector<width>";
@@ -304,7 +304,7 @@ def VectorizeElementwise
     order), so results are bit-identical to the scalar loops (the lowp
     kernel tests and `Integration/Emulated/colsum.test` compare them).
     Reductions over the innermost dimension (and GEMMs, see
-    `convert-matmul-to-microkernel`) are not touched.
+    `bf16-convert-matmul-to-microkernel`) are not touched.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"16",
@@ -378,7 +378,7 @@ def GeneralizeNarrowNamedOps
     then rewrites those bodies to compute in f32 with explicit roundings
     (`arith-emulate-unsupported-floats`), which a named op's verifier
     rejects. Named ops that compute in f32 (bf16 inputs widened by
-    `arith.extf`) stay named, for `convert-matmul-to-microkernel`.
+    `arith.extf`) stay named, for `bf16-convert-matmul-to-microkernel`.
 
     ```mlir
     %r = linalg.matmul ins(%a, %b : tensor<4x8xbf16>, tensor<8x2xbf16>)

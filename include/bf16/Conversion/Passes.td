@@ -10,7 +10,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
+def ConvertLowpToArith : Pass<"bf16-convert-lowp-to-arith"> {
   let summary = "Expand lowp ops into exact integer/float arith arithmetic";
   let description = [{
     Lowers every `lowp` op to upstream `arith` (plus `linalg`/`tensor` for
@@ -33,7 +33,7 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
       held zero-extended in i64, so each 32x32->64-bit product is one exact
       64-bit multiply (x86: `vpmuludq` on vectors) whose halves are hi and
       lo. On tensors each element computes its whole block and keeps one
-      word; `convert-random-bits-to-vector` is the blocked alternative that
+      word; `bf16-convert-random-bits-to-vector` is the blocked alternative that
       `bf16-train-to-llvm` uses when it vectorizes.
     * Ops on tensors first become `linalg.generic` ops whose bodies hold the
       scalar op (upstream elementwise-to-linalg, restricted to `lowp` ops;
@@ -49,7 +49,7 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
     }
     ```
 
-    After (`-convert-lowp-to-arith -canonicalize`):
+    After (`-bf16-convert-lowp-to-arith -canonicalize`):
 
     ```mlir
     func.func @f(%x: f32) -> bf16 {
@@ -77,7 +77,7 @@ def ConvertLowpToArith : Pass<"convert-lowp-to-arith"> {
   ];
 }
 
-def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
+def ConvertRandomBitsToVector : Pass<"bf16-convert-random-bits-to-vector"> {
   let summary = "Lower lowp.random_bits on tensors to Philox on vectors, "
                 "one block per four elements";
   let description = [{
@@ -91,7 +91,7 @@ def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
     * An `scf.for` over runs of `4 * lanes` elements. Each iteration
       computes `lanes` blocks from the counters
       `lo32(offset / 4) + [0, 1, ..., lanes-1]` (`vector<lanes x i32>`) with
-      the arith ops of `convert-lowp-to-arith` (words zero-extended to
+      the arith ops of `bf16-convert-lowp-to-arith` (words zero-extended to
       `vector<lanes x i64>` for the 32x32->64-bit products; key schedule on
       scalars, broadcast), transposes the four word vectors into element
       order with `vector.shuffle` (zip of words 0/1 and 2/3, then one
@@ -104,7 +104,7 @@ def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
       or `tensor.collapse_shape` for rank 0). Empty tensors become a
       `tensor.empty`.
 
-    This is the per-element linalg body of `convert-lowp-to-arith` (which
+    This is the per-element linalg body of `bf16-convert-lowp-to-arith` (which
     computes a whole block for every element and selects one word) with a
     quarter of the Philox work. `bf16-train-to-llvm` runs it before
     bufferization when it vectorizes (the default); with `vectorize=false`
@@ -150,7 +150,7 @@ def ConvertRandomBitsToVector : Pass<"convert-random-bits-to-vector"> {
   ];
 }
 
-def ConvertTruncFToLowp : Pass<"convert-truncf-to-lowp"> {
+def ConvertTruncFToLowp : Pass<"bf16-convert-truncf-to-lowp"> {
   let summary = "Make every f32 -> bf16 arith.truncf an explicit lowp.round";
   let description = [{
     Replaces `arith.truncf` from f32 to bf16 (scalars, vectors, tensors) by
@@ -177,7 +177,7 @@ def ConvertTruncFToLowp : Pass<"convert-truncf-to-lowp"> {
   let dependentDialects = ["::mlir::lowp::LowpDialect"];
 }
 
-def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
+def ConvertLowpToX86 : Pass<"bf16-convert-lowp-to-x86"> {
   let summary = "Lower lowp.round nearest_even_ftz to vcvtneps2bf16 "
                 "(AVX512-BF16)";
   let description = [{
@@ -189,9 +189,9 @@ def ConvertLowpToX86 : Pass<"convert-lowp-to-x86"> {
     round to nearest even. `lowp.kahan_update nearest_even_ftz` on bf16
     scalars and `vector<8|16xbf16>` is first split into its four steps
     (exact `arith.extf`, one f32 op, `lowp.round`: the order and ops of
-    `convert-lowp-to-arith`'s lowering), so its roundings become
+    `bf16-convert-lowp-to-arith`'s lowering), so its roundings become
     `vcvtneps2bf16` too. Other lowp ops, other widths and tensors are
-    left for `convert-lowp-to-arith`. Only for targets with AVX512-BF16
+    left for `bf16-convert-lowp-to-arith`. Only for targets with AVX512-BF16
     (`+avx512bf16,+avx512vl`).
 
     ```mlir

@@ -27,7 +27,7 @@ struct EmulatedToLLVMOptions
 };
 
 /// Builds the portable lowering of a module that uses lowp ops on tensors,
-/// vectors or scalars down to the LLVM dialect: convert-lowp-to-arith, then
+/// vectors or scalars down to the LLVM dialect: bf16-convert-lowp-to-arith, then
 /// one-shot bufferization across function boundaries (identity-layout
 /// memrefs), linalg to loops, and the upstream conversions to LLVM. No
 /// target-specific instruction is used, so the result runs on any x86-64.
@@ -47,8 +47,8 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
       llvm::cl::desc("Vectorize all-parallel linalg ops at 16 lanes "
-                     "(vectorize-linalg-elementwise) and lowp.random_bits on "
-                     "tensors (convert-random-bits-to-vector); results are "
+                     "(bf16-vectorize-linalg-elementwise) and lowp.random_bits on "
+                     "tensors (bf16-convert-random-bits-to-vector); results are "
                      "unchanged"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> outline{

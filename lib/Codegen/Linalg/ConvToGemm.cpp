@@ -56,7 +56,7 @@ bool isMulAddBody(Block &body) {
 /// with exactly one of A and B not indexed by b (the filter), as a
 /// linalg.generic. It becomes a linalg.batch_matmul whose unbatched operand
 /// is broadcast along b (a small tensor: the filter), which
-/// convert-matmul-to-microkernel lowers. Same accumulation order: k
+/// bf16-convert-matmul-to-microkernel lowers. Same accumulation order: k
 /// increasing for every C element, one add of the product per step.
 struct GenericToBatchMatmul : public OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -711,7 +711,7 @@ struct ConvertMatmulToMicrokernelPass
     cfg.f32 = f32;
     std::string why;
     if (!mlir::bf16::isValidMicrokernelConfig(cfg, why)) {
-      getOperation()->emitError() << "convert-matmul-to-microkernel: " << why;
+      getOperation()->emitError() << "bf16-convert-matmul-to-microkernel: " << why;
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());

@@ -6,7 +6,7 @@
 // A parallel, identity-indexed linalg.generic on tensors that reads a tensor
 // lowp.random_bits becomes a loop over runs of 4 * lanes flattened elements.
 // Each iteration computes the run's bits with the blocked Philox of
-// convert-random-bits-to-vector and applies the generic's body, with every
+// bf16-convert-random-bits-to-vector and applies the generic's body, with every
 // op on vector<lanes x T>, to the run's four slices of `lanes` elements: the
 // bits stay in registers instead of going through a u32 array.
 //
@@ -227,7 +227,7 @@ struct FuseRandomBitsPass
   void runOnOperation() override {
     if (lanes < 1 || lanes > 64) {
       getOperation()->emitError()
-          << "fuse-random-bits-into-elementwise: lanes="
+          << "bf16-fuse-random-bits-into-elementwise: lanes="
           << static_cast<int64_t>(lanes) << " must be in [1, 64]";
       return signalPassFailure();
     }

@@ -136,7 +136,7 @@ struct VectorizeElementwisePass
   void runOnOperation() override {
     if (width < 1 || width > 64) {
       getOperation()->emitError()
-          << "vectorize-linalg-elementwise: width=" << static_cast<int64_t>(width)
+          << "bf16-vectorize-linalg-elementwise: width=" << static_cast<int64_t>(width)
           << " must be in [1, 64]";
       return signalPassFailure();
     }

@@ -57,7 +57,7 @@ struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
 /// lowp.kahan_update nearest_even_ftz on bf16 vectors of 8 or 16 lanes (or
 /// scalars) as its four 16-bit-FPU steps -- exact widening, one f32 op,
 /// lowp.round -- so that RoundToCvtNePs2Bf16 turns each rounding into
-/// vcvtneps2bf16 (convert-lowp-to-arith would use the integer recipe). Both
+/// vcvtneps2bf16 (bf16-convert-lowp-to-arith would use the integer recipe). Both
 /// lowerings take the step order from bf16::buildKahanSteps: same bits.
 struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
   using OpRewritePattern::OpRewritePattern;

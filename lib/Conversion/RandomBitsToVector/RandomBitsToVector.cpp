@@ -7,7 +7,7 @@
 // elements that computes `lanes` Philox4x32-10 blocks at once, one per lane
 // of a vector<lanes x i32> counter, and stores the four words of each block
 // to four consecutive elements: one block per four elements, where the
-// per-element linalg body of convert-lowp-to-arith computes one per element.
+// per-element linalg body of bf16-convert-lowp-to-arith computes one per element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -109,7 +109,7 @@ struct ConvertRandomBitsToVectorPass
   void runOnOperation() override {
     if (lanes < 1 || lanes > 64) {
       getOperation()->emitError()
-          << "convert-random-bits-to-vector: lanes="
+          << "bf16-convert-random-bits-to-vector: lanes="
           << static_cast<int64_t>(lanes) << " must be in [1, 64]";
       return signalPassFailure();
     }

@@ -1,4 +1,4 @@
-// RUN: bf16-opt %s --split-input-file --convert-conv-to-gemm | FileCheck %s
+// RUN: bf16-opt %s --split-input-file --bf16-convert-conv-to-gemm | FileCheck %s
 // (f32 here; the pass is element-type generic. BF16 convolutions, bit-exact
 // through the whole pipeline: test/Integration/Emulated/conv.test.)
 

@@ -1,4 +1,4 @@
-// RUN: bf16-opt %s --split-input-file --duplicate-shared-fills | FileCheck %s
+// RUN: bf16-opt %s --split-input-file --bf16-duplicate-shared-fills | FileCheck %s
 
 // One zero accumulator shared by two GEMMs and an elementwise op: all but
 // one of them (here the last) get their own empty + fill right before them.

@@ -1,4 +1,4 @@
-// RUN: bf16-opt %s --fold-transpose-into-matmul | FileCheck %s
+// RUN: bf16-opt %s --bf16-fold-transpose-into-matmul | FileCheck %s
 
 // The backward-pass GEMMs dW = X^T dY and dX = dY W^T: the transposes fold
 // into the maps and disappear.

@@ -1,4 +1,4 @@
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel))' --split-input-file | FileCheck %s
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-convert-matmul-to-microkernel))' --split-input-file | FileCheck %s
 
 // The output rounding of a training step's GEMM (a zero-filled f32
 // temporary, then D = lowp.round C into a bf16 buffer) happens in the

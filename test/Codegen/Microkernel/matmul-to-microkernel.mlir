@@ -1,7 +1,7 @@
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel))' | FileCheck %s
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{bf16-dot=fma}))' | FileCheck %s --check-prefix=FMA
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{mr=2 nr=32}))' | FileCheck %s --check-prefix=TILE
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(convert-matmul-to-microkernel{f32=false}))' | FileCheck %s --check-prefix=NOF32
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-convert-matmul-to-microkernel))' | FileCheck %s
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-convert-matmul-to-microkernel{bf16-dot=fma}))' | FileCheck %s --check-prefix=FMA
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-convert-matmul-to-microkernel{mr=2 nr=32}))' | FileCheck %s --check-prefix=TILE
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-convert-matmul-to-microkernel{f32=false}))' | FileCheck %s --check-prefix=NOF32
 
 // A 6x64 tile over K = 32: B packed into one panel of 16 VNNI steps, one
 // loop over the steps with 24 accumulators, 4 B loads, 6 A-pair broadcasts

@@ -1,9 +1,9 @@
-// RUN: bf16-opt %s --fuse-random-bits-into-elementwise --split-input-file | FileCheck %s
-// RUN: bf16-opt %s --fuse-random-bits-into-elementwise=lanes=4 --split-input-file \
+// RUN: bf16-opt %s --bf16-fuse-random-bits-into-elementwise --split-input-file | FileCheck %s
+// RUN: bf16-opt %s --bf16-fuse-random-bits-into-elementwise=lanes=4 --split-input-file \
 // RUN:   | FileCheck %s --check-prefix=L4
-// RUN: not bf16-opt %s --fuse-random-bits-into-elementwise=lanes=65 --split-input-file 2>&1 \
+// RUN: not bf16-opt %s --bf16-fuse-random-bits-into-elementwise=lanes=65 --split-input-file 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
-// BAD: error: fuse-random-bits-into-elementwise: lanes=65 must be in [1, 64]
+// BAD: error: bf16-fuse-random-bits-into-elementwise: lanes=65 must be in [1, 64]
 
 // An SGD-momentum-like update, in place on %w and %m: 150 elements = 2 runs
 // of 64 in the loop + 22 after it. The bits never become a tensor: each run

@@ -1,7 +1,7 @@
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(vectorize-linalg-elementwise))' | FileCheck %s
-// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(vectorize-linalg-elementwise{width=8}))' | FileCheck %s --check-prefix=W8
-// RUN: not bf16-opt %s --pass-pipeline='builtin.module(func.func(vectorize-linalg-elementwise{width=0}))' 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: error: vectorize-linalg-elementwise: width=0 must be in [1, 64]
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-vectorize-linalg-elementwise))' | FileCheck %s
+// RUN: bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-vectorize-linalg-elementwise{width=8}))' | FileCheck %s --check-prefix=W8
+// RUN: not bf16-opt %s --pass-pipeline='builtin.module(func.func(bf16-vectorize-linalg-elementwise{width=0}))' 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: bf16-vectorize-linalg-elementwise: width=0 must be in [1, 64]
 
 // An elementwise body with a lowp op: tiles of 16 along the innermost loop,
 // the lowp.round and math.exp on vector<16xf32>.

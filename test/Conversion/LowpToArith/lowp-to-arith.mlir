@@ -1,7 +1,7 @@
-// RUN: bf16-opt %s --convert-lowp-to-arith --split-input-file | FileCheck %s
+// RUN: bf16-opt %s --bf16-convert-lowp-to-arith --split-input-file | FileCheck %s
 // The expansion must survive cleanup: the rounding recipes and Kahan's
 // compensation arithmetic are still there after -canonicalize -cse.
-// RUN: bf16-opt %s --convert-lowp-to-arith -canonicalize -cse --split-input-file \
+// RUN: bf16-opt %s --bf16-convert-lowp-to-arith -canonicalize -cse --split-input-file \
 // RUN:   | FileCheck %s --check-prefix=CLEAN
 
 // CHECK-LABEL: func.func @rne_scalar

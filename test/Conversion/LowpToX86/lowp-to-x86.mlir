@@ -1,4 +1,4 @@
-// RUN: bf16-opt %s --convert-lowp-to-x86 | FileCheck %s
+// RUN: bf16-opt %s --bf16-convert-lowp-to-x86 | FileCheck %s
 
 // CHECK-LABEL: func.func @f
 // CHECK-SAME: (%[[X:.*]]: f32, %[[V8:.*]]: vector<8xf32>, %[[V16:.*]]: vector<16xf32>, %[[V4:.*]]: vector<4xf32>)
@@ -14,7 +14,7 @@ func.func @f(%x: f32, %v8: vector<8xf32>, %v16: vector<16xf32>, %v4: vector<4xf3
   // CHECK: x86vector.avx512.cvt.packed.f32_to_bf16 %[[V16]] : vector<16xf32> -> vector<16xbf16>
   %2 = lowp.round nearest_even_ftz %v16 : (vector<16xf32>) -> vector<16xbf16>
   // Other widths and the IEEE flavour (which keeps denormals, unlike the
-  // instruction) stay for convert-lowp-to-arith.
+  // instruction) stay for bf16-convert-lowp-to-arith.
   // CHECK: lowp.round nearest_even_ftz %[[V4]] : (vector<4xf32>) -> vector<4xbf16>
   %3 = lowp.round nearest_even_ftz %v4 : (vector<4xf32>) -> vector<4xbf16>
   // CHECK: lowp.round nearest_even %[[X]] : (f32) -> bf16

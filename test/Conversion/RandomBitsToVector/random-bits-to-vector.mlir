@@ -1,13 +1,13 @@
-// RUN: bf16-opt %s --convert-random-bits-to-vector --split-input-file | FileCheck %s
-// RUN: bf16-opt %s --convert-random-bits-to-vector=lanes=4 --split-input-file \
+// RUN: bf16-opt %s --bf16-convert-random-bits-to-vector --split-input-file | FileCheck %s
+// RUN: bf16-opt %s --bf16-convert-random-bits-to-vector=lanes=4 --split-input-file \
 // RUN:   | FileCheck %s --check-prefix=L4
 // The blocked form survives cleanup: one Philox block (20 products) per
 // lane, not per element, after -canonicalize -cse.
-// RUN: bf16-opt %s --convert-random-bits-to-vector -canonicalize -cse \
+// RUN: bf16-opt %s --bf16-convert-random-bits-to-vector -canonicalize -cse \
 // RUN:   --split-input-file | FileCheck %s --check-prefix=CLEAN
-// RUN: not bf16-opt %s --convert-random-bits-to-vector=lanes=0 2>&1 \
+// RUN: not bf16-opt %s --bf16-convert-random-bits-to-vector=lanes=0 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
-// BAD: error: convert-random-bits-to-vector: lanes=0 must be in [1, 64]
+// BAD: error: bf16-convert-random-bits-to-vector: lanes=0 must be in [1, 64]
 
 // 100 elements = one run of 64 (16 blocks) in the loop + a run of 36
 // (9 blocks) after it, stored as 16 + 16 + 4; then reshaped to 2x50.
@@ -144,7 +144,7 @@ func.func @no_elements(%seed: i64, %stream: i32, %step: i64) -> tensor<0x3xi32> 
 
 // -----
 
-// Scalars and vectors are left for convert-lowp-to-arith.
+// Scalars and vectors are left for bf16-convert-lowp-to-arith.
 // CHECK-LABEL: func.func @not_tensors
 // CHECK: lowp.random_bits %{{.*}} : i32
 // CHECK: lowp.random_bits %{{.*}} : vector<16xi32>

@@ -1,6 +1,6 @@
-// RUN: bf16-opt %s --convert-truncf-to-lowp | FileCheck %s --check-prefix=FTZ
-// RUN: bf16-opt %s --convert-truncf-to-lowp=mode=nearest_even | FileCheck %s --check-prefix=IEEE
-// RUN: not bf16-opt %s --convert-truncf-to-lowp=mode=toward_zero 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: bf16-opt %s --bf16-convert-truncf-to-lowp | FileCheck %s --check-prefix=FTZ
+// RUN: bf16-opt %s --bf16-convert-truncf-to-lowp=mode=nearest_even | FileCheck %s --check-prefix=IEEE
+// RUN: not bf16-opt %s --bf16-convert-truncf-to-lowp=mode=toward_zero 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: for the --mode option: Cannot find option named 'toward_zero'!
 
 // FTZ-LABEL: func.func @f

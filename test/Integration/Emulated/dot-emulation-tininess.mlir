@@ -1,6 +1,6 @@
 // The one documented difference between the FMA emulation of vdpbf16ps and
 // the instruction (docs/Lowering.md, section 4; the pass description of
-// convert-matmul-to-microkernel): the instruction (and the reference
+// bf16-convert-matmul-to-microkernel): the instruction (and the reference
 // bf16::ref::dotBF16Pair / gemmBF16) flushes a step result whose exact value
 // is tiny *before* rounding, the emulation decides on the rounded f32 FMA
 // result. They differ only when the exact result x of a step has

@@ -25,7 +25,7 @@ std::array<Value, 4> philoxBlock(ArithEmitter &e, Value ctr0, Value seed,
   // results of arith.mului_extended on i32). On vectors x86 selects
   // vpmuludq on the 64-bit lanes directly, and the masks of lo fold away;
   // mului_extended on vector<16xi32> makes LLVM widen and narrow every word
-  // in every round (the blocked loop of convert-random-bits-to-vector ran
+  // in every round (the blocked loop of bf16-convert-random-bits-to-vector ran
   // 2.5x slower with it).
   ArithEmitter w(e.b, e.loc, e.i64());
   Value c32 = w.c64(32), mask = w.c64(0xFFFFFFFFu);

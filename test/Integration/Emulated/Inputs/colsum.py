@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Column sums (linalg.reduce over the outer dimension, bf16 -> f32), the
-reduction vectorize-linalg-elementwise vectorizes along the columns.
+reduction bf16-vectorize-linalg-elementwise vectorizes along the columns.
 
   colsum.py gen              an MLIR program: sums of a 37x48 bf16 matrix
                              of mixed magnitudes (so that the summation

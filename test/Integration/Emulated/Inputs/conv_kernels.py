@@ -11,7 +11,7 @@
                                    im2col patches (reduction index
                                    k = (c*KH + kh)*KW + kw for NCHW,
                                    (kh*KW + kw)*C + c for NHWC: the orders
-                                   convert-conv-to-gemm documents) and
+                                   bf16-convert-conv-to-gemm documents) and
                                    compares bit for bit.
 """
 import random

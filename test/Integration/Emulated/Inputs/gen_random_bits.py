@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes an MLIR program that evaluates lowp.random_bits on tensors of many
-shapes (remainders of the 64-element runs of convert-random-bits-to-vector,
+shapes (remainders of the 64-element runs of bf16-convert-random-bits-to-vector,
 rank 0, rank 3), on vectors and on a scalar, and prints every element
 (printMemrefI32, flattened row-major). check_random_bits.py recomputes each
 element with the reference library's per-element lowp_random_bits and
@@ -31,7 +31,7 @@ CASES = [("tensor<1xi32>", SEED, STREAM, STEP, ""),
           "seed stream"),
          # Everything constant: the lowering may fold at compile time.
          ("tensor<2x33xi32>", SEED, 9, 0x5_0000_0000, "seed stream step"),
-         # Scalars and vectors: convert-lowp-to-arith's per-element lowering.
+         # Scalars and vectors: bf16-convert-lowp-to-arith's per-element lowering.
          ("i32", SEED, STREAM, STEP, ""),
          ("vector<5xi32>", SEED, STREAM, STEP, ""),
          ("vector<16xi32>", *ONES, "")]

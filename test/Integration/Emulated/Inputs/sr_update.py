@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """SGD-momentum updates with stochastic rounding, as --bf16-train emits them
 (a linalg.generic on bf16 whose bits come from a tensor lowp.random_bits),
-on shapes around the 64-element runs of fuse-random-bits-into-elementwise.
+on shapes around the 64-element runs of bf16-fuse-random-bits-into-elementwise.
 
   sr_update.py gen              writes the MLIR program (prints w' and m')
   sr_update.py check P OUT      recomputes every printed element with the
