@@ -2,9 +2,8 @@
 
 The one place in the Python code that knows the default locations: the
 driver, the numerics bindings, the test scripts and the benchmarks all ask
-here (through :mod:`bf16_opt.testing` for the scripts).
-``bf16_opt.frontend.runtime`` still spells the LLVM default itself (same
-variable, same default); it should take :func:`llvm_root` from here.
+here (through :mod:`bf16_opt.testing` for the scripts), and so does
+``bf16_opt.frontend.runtime``.
 
 Build tree, first match wins (``bf16_opt.driver`` and ``bf16_opt.numerics``
 look for their tool and library in this order):

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import driver
+from .. import driver, paths
 
 __all__ = ["ArgType", "compile_module", "Library", "parse_signature"]
 
-LLVM_ROOT = Path(os.environ.get("BF16_LLVM_ROOT", "/usr/lib/llvm-22"))
+LLVM_ROOT = Path(paths.llvm_root())
 LLVM_BIN = LLVM_ROOT / "bin"
 LLVM_LIB = LLVM_ROOT / "lib"
 
