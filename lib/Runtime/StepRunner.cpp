@@ -6,7 +6,6 @@
 
 #include "bf16/Runtime/StepRunner.h"
 #include "bf16/Numerics/Reference.h"
-#include "bf16/Training/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -232,8 +231,15 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
       annotated |= static_cast<bool>(f.getResultAttr(k, "lowp.tied_to"));
   });
   if (!annotated) {
+    // By name from the pass registry: the runtime does not link the
+    // training library; the tool that embeds it registers the passes.
     PassManager detect(ctx, ModuleOp::getOperationName());
-    detect.addPass(createDetectTrainedState());
+    std::string errors;
+    llvm::raw_string_ostream os(errors);
+    if (failed(parsePassPipeline("bf16-detect-trained-state", detect, os)))
+      return fail("the step has no lowp.tied_to results and "
+                  "bf16-detect-trained-state is not registered: " +
+                  errors);
     if (failed(detect.run(module)))
       return fail("trained-state detection failed (see diagnostics)");
   }
