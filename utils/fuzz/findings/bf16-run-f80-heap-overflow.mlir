@@ -1,0 +1,31 @@
+// Fuzz finding: crash | bf16-run | glibc: *
+// Pipeline: bf16-run
+// Command (%s = this file): bf16-run %s --steps=1
+//
+// OPEN BUG, to be fixed (listed in utils/fuzz/known-open.txt until then).
+// What: bf16-run corrupts the heap on a step with f80 tensors (glibc aborts
+//   with `corrupted size vs. prev_size`, `munmap_chunk(): invalid pointer`,
+//   `malloc(): smallbin double linked list corrupted`, ... and the process
+//   then often hangs in LLVM's crash handler); printed values are garbage. i65
+//   tensors do the same (`free(): invalid next size (fast)`), i17 tensors give
+//   wrong values.
+// Observed (build of 2026-12-05; no exit within 20 s: after glibc aborts, the
+// process hangs in the crash handler; other runs exit with SIGABRT):
+//   corrupted size vs. prev_size
+//   PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace and instructions to reproduce the bug.
+//   Stack dump:
+//   0.	Program arguments: bf16-run bf16-run-f80-heap-overflow.mlir --steps=1
+// Expected: correct buffers (LLVM stores f80 in 16 bytes, i65 in 16, i17 in 4)
+//   or a diagnostic rejecting the type, exit 1; never heap corruption.
+// Suspected cause: elementBytes() in lib/Runtime/StepRunner.cpp uses
+//   getWidth() / 8 (f80: 10, i65: 8, i17: 2) instead of the LLVM data layout's
+//   alloc size (16, 16, 4), so every buffer is too small and the JIT-compiled
+//   step writes past it.
+// Found by: fuzz.py --seed 4 --budget-seconds 600 (float_type_global f32 ->
+//   f80 on examples/mlp_sgd_momentum.mlir and
+//   test/Runtime/Inputs/constant-loss.mlir), reduced by hand.
+func.func @step(%x: tensor<4xf80>) -> tensor<4xf80> {
+  %c = arith.constant dense<1.0> : tensor<4xf80>
+  %y = arith.addf %x, %c : tensor<4xf80>
+  return %y : tensor<4xf80>
+}
