@@ -140,11 +140,35 @@ def pipelines(rng, has_tosa):
     return runs
 
 
-# bf16-run executes the step: skip mutants whose shapes or integer
+# bf16-run executes the step: skip mutants whose shapes or index
 # constants could make it legitimately run for a long time or allocate
-# gigabytes (those are not hangs).
+# gigabytes (those are not hangs), and mutants with an integer division or
+# remainder whose divisor is not a non-zero constant (a division by zero is
+# the program's own undefined behaviour; on x86 it traps with SIGFPE, which
+# is not a bug of bf16-run).
 RUN_MAX_ELEMENTS = 1 << 22
 RUN_MAX_INT = 1 << 20
+# Index constants: loop bounds, sizes (Philox keys and the like are i32).
+INDEX_CONST_RE = re.compile(r"arith\.constant\s+(-?\d+)\s*:\s*index\b")
+INT_DIV_RE = re.compile(
+    r"\barith\.(?:divsi|divui|remsi|remui|ceildivsi|ceildivui|floordivsi)"
+    r"\s+%[\w$.-]+\s*,\s*(%[\w$.-]+)")
+OTHER_INT_DIV_RE = re.compile(
+    r"\blinalg\.div_unsigned\b|\blinalg\.div\b(?=[^\n]*\bi\d)|"
+    r"\barith\.(?:divsi|divui|remsi|remui|ceildivsi|ceildivui|floordivsi)"
+    r"\s+%[\w$.-]+\s*,\s*%[\w$.-]+\s*:\s*(?:tensor|vector|memref)")
+NONZERO_INT_CONST_RE = re.compile(
+    r"(%[\w$.-]+)\s*=\s*arith\.constant\s+(-?\d+)\s*:\s*(?:i\d+|index)\b")
+
+
+def may_divide_by_zero(text):
+    """Whether an integer division or remainder of `text` has a divisor
+    that is not a non-zero scalar constant of the file."""
+    if OTHER_INT_DIV_RE.search(text):
+        return True
+    consts = {m.group(1) for m in NONZERO_INT_CONST_RE.finditer(text)
+              if int(m.group(2)) != 0}
+    return any(m.group(1) not in consts for m in INT_DIV_RE.finditer(text))
 
 EXCERPT_LINES = 12
 
@@ -377,6 +401,8 @@ class Fuzzer:
 
     @staticmethod
     def run_allowed(text):
+        if may_divide_by_zero(text):
+            return False
         for m in mutate.SHAPE_RE.finditer(text):
             n = 1
             for dim in m.group(2)[:-1].split("x"):
@@ -384,10 +410,8 @@ class Fuzzer:
                     n *= int(dim)
             if n > RUN_MAX_ELEMENTS:
                 return False
-        for m in mutate.NUM_RE.finditer(text):
-            v = m.group(0)
-            if "." not in v and "e" not in v.lower() and \
-                    abs(int(v)) > RUN_MAX_INT:
+        for m in INDEX_CONST_RE.finditer(text):
+            if abs(int(m.group(1))) > RUN_MAX_INT:
                 return False
         return True
 
