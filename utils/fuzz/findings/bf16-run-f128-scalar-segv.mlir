@@ -1,0 +1,32 @@
+// Fuzz finding: crash | bf16-run | SIGSEGV in JIT-compiled code
+// Pipeline: bf16-run
+// Command (%s = this file): bf16-run %s --steps=1
+//
+// OPEN BUG, to be fixed (listed in utils/fuzz/known-open.txt until then).
+// What: bf16-run segfaults inside the JIT-compiled step when the step
+//   returns an f128 scalar (this file), or uses an f128 scalar argument, e.g.
+//     func.func @step(%x: tensor<4xf128>, %mu: f128) -> tensor<4xf128> {
+//       %e = tensor.empty() : tensor<4xf128>
+//       %m = linalg.fill ins(%mu : f128) outs(%e : tensor<4xf128>) -> tensor<4xf128>
+//       %t = arith.mulf %x, %m : tensor<4xf128>
+//       return %t : tensor<4xf128>
+//     }
+//   (f128 tensors do not crash, but their initial and printed values are all
+//   0: encode() has no f128 case.)
+// Observed (exit code -11, SIGSEGV, build of 2026-12-05):
+//   PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace and instructions to reproduce the bug.
+//   Stack dump:
+//   0.	Program arguments: bf16-run bf16-run-f128-scalar-segv.mlir --steps=1
+// Expected: the value printed, or a diagnostic rejecting the type, exit 1.
+// Suspected cause: scalar arguments and the scalar return value live in
+//   8-byte uint64_t slots (scalarArgs, scalarReturn in
+//   lib/Runtime/StepRunner.cpp), which the packed C-interface call reads and
+//   writes as 16-byte fp128 values; encode() handles only f32, bf16 and f64
+//   (f16, f80 and f128 values get an integer's bits).
+// Found by: fuzz.py --seed 4 --budget-seconds 600 (mutant #148 of
+//   test/Training/demote-options-invalid.mlir: float_type_global x3 -> f128),
+//   reduced by hand.
+func.func @step() -> f128 {
+  %c = arith.constant 1.0 : f128
+  return %c : f128
+}
