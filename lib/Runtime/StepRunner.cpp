@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bf16/Runtime/StepRunner.h"
+#include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "bf16/Numerics/Reference.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -390,9 +391,12 @@ llvm::Error StepRunner::initialize(const StepRunnerOptions &options) {
   argBuffers.resize(args.size());
   scalarArgs.assign(args.size(), 0);
   for (auto [i, info] : llvm::enumerate(args)) {
-    bool zero = info.role == "optimizer_state" || info.role == "compensation" ||
-                info.role == "low_half" || info.role == "rng_step";
-    bool param = info.role == "param";
+    // Everything but parameters and inputs starts at zero (added state
+    // included).
+    std::optional<lowp::ArgRole> role = lowp::symbolizeArgRole(info.role);
+    bool zero = role == lowp::ArgRole::OptimizerState ||
+                lowp::symbolizeStateKind(info.role).has_value();
+    bool param = role == lowp::ArgRole::Param;
     auto value = [&](Type elt, int64_t index) -> double {
       if (zero)
         return 0.0;

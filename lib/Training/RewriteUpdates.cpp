@@ -38,7 +38,8 @@ struct Item {
 };
 
 StringRef stateKind(Mode mode) {
-  return mode == Mode::Kahan ? "compensation" : "low_half";
+  return lowp::stringify(mode == Mode::Kahan ? lowp::StateKind::Compensation
+                                             : lowp::StateKind::LowHalf);
 }
 
 /// The type of the per-tensor state of a narrow state type `t`.
@@ -264,10 +265,11 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
       item.state = func.getArgument(*idx);
     }
   } else if (globals) {
-    std::tie(stepGlobal, step) = createGlobalState(func, "rng_step", i64);
+    std::tie(stepGlobal, step) = createGlobalState(
+        func, lowp::stringify(lowp::StateKind::RngStep), i64);
   } else {
     FailureOr<unsigned> idx =
-        addArgument(i64, attrs("rng_step", std::nullopt), func.getLoc());
+        addArgument(i64, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt), func.getLoc());
     if (failed(idx))
       return failure();
     stepArg = *idx;
@@ -311,7 +313,7 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
                          *item.stateArg)))
       return failure();
   if (stepArg &&
-      failed(addResult(nextStep, attrs("rng_step", std::nullopt), *stepArg)))
+      failed(addResult(nextStep, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt), *stepArg)))
     return failure();
   return success();
 }

@@ -9,18 +9,22 @@
 //   #define MY_ENUM(X) X(A, "a", "help of a") X(B, "b", "help of b")
 //   BF16_ENUM_OPTION(MyEnum, MY_ENUM)
 //
-// defines `enum class MyEnum { A, B }`, `llvm::StringRef stringify(MyEnum)`
-// and `llvm::cl::ValuesClass clValues(MyEnum)` (the argument only selects
-// the overload; pass any value, e.g. `MyEnum{}`).
+// defines `enum class MyEnum { A, B }`, `llvm::StringRef stringify(MyEnum)`,
+// `std::optional<MyEnum> symbolizeMyEnum(StringRef)`, the spellings in order
+// (`spellings(MyEnum{})`) and `llvm::cl::ValuesClass clValues(MyEnum)` (the
+// argument only selects the overload; pass any value, e.g. `MyEnum{}`).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef BF16_SUPPORT_ENUMOPTION_H
 #define BF16_SUPPORT_ENUMOPTION_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ErrorHandling.h"
+
+#include <optional>
 
 #define BF16_ENUM_OPTION_ENUMERATOR(name, spelling, help) name,
 #define BF16_ENUM_OPTION_CASE(name, spelling, help)                            \
@@ -28,6 +32,10 @@
     return spelling;
 #define BF16_ENUM_OPTION_VALUE(name, spelling, help)                           \
   llvm::cl::OptionEnumValue{spelling, static_cast<int>(EnumT::name), help},
+#define BF16_ENUM_OPTION_SYMBOL(name, spelling, help)                          \
+  if (text == spelling)                                                        \
+    return EnumT::name;
+#define BF16_ENUM_OPTION_LIST(name, spelling, help) spelling,
 
 #define BF16_ENUM_OPTION(Enum, TABLE)                                          \
   enum class Enum { TABLE(BF16_ENUM_OPTION_ENUMERATOR) };                      \
@@ -39,6 +47,15 @@
   inline llvm::cl::ValuesClass clValues(Enum) {                                \
     using EnumT = Enum;                                                        \
     return llvm::cl::ValuesClass({TABLE(BF16_ENUM_OPTION_VALUE)});             \
+  }                                                                            \
+  inline std::optional<Enum> symbolize##Enum(llvm::StringRef text) {           \
+    using EnumT = Enum;                                                        \
+    TABLE(BF16_ENUM_OPTION_SYMBOL)                                             \
+    return std::nullopt;                                                       \
+  }                                                                            \
+  inline llvm::ArrayRef<llvm::StringLiteral> spellings(Enum) {                \
+    static const llvm::StringLiteral all[] = {TABLE(BF16_ENUM_OPTION_LIST)};   \
+    return all;                                                                \
   }
 
 #endif // BF16_SUPPORT_ENUMOPTION_H

@@ -24,9 +24,11 @@ inline constexpr llvm::StringLiteral kTiedToAttr = lowp::kTiedToAttrName;
 inline constexpr llvm::StringLiteral kStateAttr = lowp::kStateAttrName;
 inline constexpr llvm::StringLiteral kStateOfAttr = lowp::kStateOfAttrName;
 
-inline constexpr llvm::StringLiteral kRoleParam = "param";
-inline constexpr llvm::StringLiteral kRoleOptimizerState = "optimizer_state";
-inline constexpr llvm::StringLiteral kRoleInput = "input";
+// The role spellings, from the dialect's one table (LOWP_ARG_ROLE).
+inline const llvm::StringRef kRoleParam = stringify(lowp::ArgRole::Param);
+inline const llvm::StringRef kRoleOptimizerState =
+    stringify(lowp::ArgRole::OptimizerState);
+inline const llvm::StringRef kRoleInput = stringify(lowp::ArgRole::Input);
 
 /// A matched update op. `op` is either a scalar/tensor `arith.addf`/`subf`
 /// (then `scalarOp == op`) or an all-parallel linalg op whose yielded value

@@ -6,6 +6,7 @@ import struct
 import numpy as np
 import torch
 
+from .. import abi
 from . import runtime
 from .emit import emit_step
 from .errors import UnsupportedError
@@ -189,15 +190,15 @@ class CompiledStep:
                 init = values[i] if i < len(values) else None
                 self.state[i] = self._initial(a, init)
             else:
-                kind = a.attrs.get("lowp.state")
-                if kind == "rng_step":
+                kind = a.attrs.get(abi.STATE_ATTR)
+                if kind == abi.STATE_RNG_STEP:
                     self.rng_arg = i
                     self.rng_step = 0
                     continue
-                self.roles[i] = "%s of %s" % (kind, a.attrs.get("lowp.state_of"))
-                owner = a.attrs.get("lowp.state_of")
+                owner = a.attrs.get(abi.STATE_OF_ATTR)
+                self.roles[i] = "%s of %s" % (kind, owner)
                 self.state[i] = self._initial(a, None)
-                if kind == "low_half" and owner is not None and \
+                if kind == abi.STATE_LOW_HALF and owner is not None and \
                         owner < len(values):
                     # Exact split of the f32 master: hi = top 16 bits.
                     bits = values[owner].detach().contiguous().numpy().view(
@@ -266,11 +267,11 @@ class CompiledStep:
         for k, r in enumerate(v.results):
             if not r.is_tensor:
                 value = getattr(res, "r%d" % k) if v.lib.via_pointer else res
-                if r.attrs.get("lowp.tied_to") == self.rng_arg:
+                if r.attrs.get(abi.TIED_TO_ATTR) == self.rng_arg:
                     self.rng_step = value
                 continue
             d = getattr(res, "r%d" % k)
-            tied = r.attrs.get("lowp.tied_to")
+            tied = r.attrs.get(abi.TIED_TO_ATTR)
             if tied is None and k < len(v.sig.results):
                 tied = v.sig.results[k][1]   # integer state, returned untied
             if tied is None:
@@ -302,8 +303,8 @@ class CompiledStep:
         if a.dtype == "bf16":
             hi = arr.astype(np.uint32) << 16
             low = [j for j, x in enumerate(v.args)
-                   if x.attrs.get("lowp.state") == "low_half"
-                   and x.attrs.get("lowp.state_of") == i]
+                   if x.attrs.get(abi.STATE_ATTR) == abi.STATE_LOW_HALF
+                   and x.attrs.get(abi.STATE_OF_ATTR) == i]
             if low:
                 hi |= self.state[low[0]].view(np.uint16).astype(np.uint32)
             return torch.from_numpy(hi.view(np.float32).copy())

@@ -14,6 +14,7 @@ import re
 
 import torch
 
+from .. import abi
 from . import ops
 from .errors import UnsupportedError
 from .ir import Builder, Value, fmt_float, tensor_type
@@ -219,7 +220,7 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step",
         # Integer state (BatchNorm's num_batches_tracked) is exact and not
         # rounding-protected: it is returned untied and written back by the
         # caller, as --bf16-train's ties name float state only.
-        attr = " {lowp.tied_to = %d : i64}" % tied \
+        attr = " {%s = %d : i64}" % (abi.TIED_TO_ATTR, tied) \
             if tied is not None and v.dtype == "f32" else ""
         if attr:
             printed_ties.add(tied)
@@ -227,9 +228,10 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step",
     # State the step does not change (frozen parameters, buffers no op
     # updates) is an input: a role without a tie is an error of --bf16-train.
     for i, (name, role, shape, dtype) in enumerate(sig.args):
-        if role != "input" and i not in printed_ties:
-            sig.args[i] = (name, "input", shape, dtype)
-    arg_text = ['%s: %s {lowp.role = "%s"}' % (v.name, v.type, sig.args[i][1])
+        if role != abi.ROLE_INPUT and i not in printed_ties:
+            sig.args[i] = (name, abi.ROLE_INPUT, shape, dtype)
+    arg_text = ['%s: %s {%s = "%s"}' % (v.name, v.type, abi.ROLE_ATTR,
+                                        sig.args[i][1])
                 for i, v in enumerate(arg_text)]
     lines = ["func.func @%s(%s)" % (func_name, ",\n    ".join(arg_text)),
              "    -> (%s) {" % ", ".join(ret_types)]

@@ -15,6 +15,7 @@ from functorch import functionalize, make_fx
 from torch.fx.experimental.proxy_tensor import PythonKeyTracer
 from torch.nn.utils.stateless import functional_call
 
+from .. import abi
 from .errors import UnsupportedError
 
 __all__ = ["TracedStep", "trace_step"]
@@ -140,12 +141,12 @@ def trace_step(model, loss_fn, spec, params, buffers, batch):
         raise UnsupportedError("tracing the training step failed: %s: %s"
                                % (type(e).__name__, e)) from e
 
-    arg_specs = ([(n, "param") for n in pnames] +
-                 [(n, "optimizer_state") for n in bnames] +
-                 [("%s.%s" % (pn, sn), "optimizer_state")
+    arg_specs = ([(n, abi.ROLE_PARAM) for n in pnames] +
+                 [(n, abi.ROLE_OPTIMIZER_STATE) for n in bnames] +
+                 [("%s.%s" % (pn, sn), abi.ROLE_OPTIMIZER_STATE)
                   for sn in snames for pn in pnames] +
-                 [("batch[%d]" % i, "input") for i in range(n_x)] +
-                 [("hp", "input")])
+                 [("batch[%d]" % i, abi.ROLE_INPUT) for i in range(n_x)] +
+                 [("hp", abi.ROLE_INPUT)])
     out_specs = ([("loss", "loss")] +
                  [(n, "state:%d" % i) for i, n in enumerate(pnames)] +
                  [(n, "state:%d" % (n_p + i)) for i, n in enumerate(bnames)] +

@@ -52,6 +52,47 @@ StringRef mlir::lowp::supportedNarrowTypesDescription() {
 // Trained-state ABI attributes
 //===----------------------------------------------------------------------===//
 
+/// `"a", "b" or "c"`.
+static std::string oneOf(ArrayRef<llvm::StringLiteral> values) {
+  std::string out;
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if (i)
+      out += i + 1 == values.size() ? " or " : ", ";
+    out += ("\"" + v + "\"").str();
+  }
+  return out;
+}
+
+std::optional<ArgRole> mlir::lowp::getArgRole(FunctionOpInterface func,
+                                              unsigned arg) {
+  auto s = func.getArgAttrOfType<StringAttr>(arg, kRoleAttrName);
+  return s ? symbolizeArgRole(s.getValue()) : std::nullopt;
+}
+
+void mlir::lowp::setArgRole(FunctionOpInterface func, unsigned arg,
+                            ArgRole role) {
+  func.setArgAttr(arg, kRoleAttrName,
+                  StringAttr::get(func->getContext(), stringify(role)));
+}
+
+std::optional<StateKind> mlir::lowp::getArgStateKind(FunctionOpInterface func,
+                                                     unsigned arg) {
+  auto s = func.getArgAttrOfType<StringAttr>(arg, kStateAttrName);
+  return s ? symbolizeStateKind(s.getValue()) : std::nullopt;
+}
+
+std::optional<StateKind>
+mlir::lowp::getResultStateKind(FunctionOpInterface func, unsigned result) {
+  auto s = func.getResultAttrOfType<StringAttr>(result, kStateAttrName);
+  return s ? symbolizeStateKind(s.getValue()) : std::nullopt;
+}
+
+std::optional<int64_t> mlir::lowp::getResultTiedTo(FunctionOpInterface func,
+                                                   unsigned result) {
+  auto i = func.getResultAttrOfType<IntegerAttr>(result, kTiedToAttrName);
+  return i ? std::optional<int64_t>(i.getInt()) : std::nullopt;
+}
+
 /// Checks the attributes shared by arguments and results. `count` is the
 /// number of arguments of the function (for index checks).
 static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
@@ -62,12 +103,8 @@ static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
   };
   if (name == kStateAttrName) {
     auto s = dyn_cast<StringAttr>(attr.getValue());
-    if (!s || !llvm::is_contained(
-                  {StringRef("compensation"), StringRef("low_half"),
-                   StringRef("rng_step")},
-                  s.getValue()))
-      return emit() << "must be \"compensation\", \"low_half\" or "
-                       "\"rng_step\"";
+    if (!s || !symbolizeStateKind(s.getValue()))
+      return emit() << "must be " << oneOf(spellings(StateKind{}));
     return success();
   }
   if (name == kStateOfAttrName || name == kTiedToAttrName) {
@@ -93,13 +130,10 @@ LogicalResult LowpDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                     unsigned, NamedAttribute attr) {
   if (attr.getName().getValue() == kRoleAttrName) {
     auto s = dyn_cast<StringAttr>(attr.getValue());
-    if (!s || !llvm::is_contained({StringRef("param"),
-                                   StringRef("optimizer_state"),
-                                   StringRef("input")},
-                                  s.getValue()))
+    if (!s || !symbolizeArgRole(s.getValue()))
       return op->emitOpError()
-             << "argument attribute '" << kRoleAttrName
-             << "' must be \"param\", \"optimizer_state\" or \"input\"";
+             << "argument attribute '" << kRoleAttrName << "' must be "
+             << oneOf(spellings(ArgRole{}));
     return success();
   }
   if (attr.getName().getValue() == kTiedToAttrName)

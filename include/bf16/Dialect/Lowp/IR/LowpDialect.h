@@ -9,7 +9,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "bf16/Support/EnumOption.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -38,15 +40,42 @@ bool isSupportedWideType(Type elementType);
 StringRef supportedNarrowTypesDescription();
 
 /// Names of the trained-state ABI attributes (docs/TrainingABI.md). The
-/// dialect verifies them on function arguments and results.
-/// Argument: "param" | "optimizer_state" | "input".
+/// dialect verifies them on function arguments and results; their values
+/// are spelled once, in the ArgRole and StateKind tables below, and read
+/// through the typed accessors that follow.
+/// Argument: an ArgRole.
 inline constexpr llvm::StringLiteral kRoleAttrName = "lowp.role";
 /// Result: index of the argument whose new value the result is.
 inline constexpr llvm::StringLiteral kTiedToAttrName = "lowp.tied_to";
-/// Added argument/result: "compensation" | "low_half" | "rng_step".
+/// Added argument/result: a StateKind.
 inline constexpr llvm::StringLiteral kStateAttrName = "lowp.state";
 /// Added argument/result: the argument the added state belongs to.
 inline constexpr llvm::StringLiteral kStateOfAttrName = "lowp.state_of";
+
+/// The role of a training-step argument (`lowp.role`).
+#define LOWP_ARG_ROLE(X)                                                       \
+  X(Param, "param", "a trained parameter")                                     \
+  X(OptimizerState, "optimizer_state", "optimizer state or a buffer")          \
+  X(Input, "input", "batch, hyper-parameter or untrained value")
+BF16_ENUM_OPTION(ArgRole, LOWP_ARG_ROLE)
+
+/// The kind of state `bf16-rewrite-updates` adds (`lowp.state`).
+#define LOWP_STATE_KIND(X)                                                     \
+  X(Compensation, "compensation", "Kahan compensation")                        \
+  X(LowHalf, "low_half", "low 16 bits of a split f32 master")                  \
+  X(RngStep, "rng_step", "step counter of the stochastic-rounding stream")
+BF16_ENUM_OPTION(StateKind, LOWP_STATE_KIND)
+
+/// Typed accessors of the ABI attributes (std::nullopt when absent or not
+/// a valid value; the dialect verifier rejects invalid values).
+std::optional<ArgRole> getArgRole(FunctionOpInterface func, unsigned arg);
+void setArgRole(FunctionOpInterface func, unsigned arg, ArgRole role);
+std::optional<StateKind> getArgStateKind(FunctionOpInterface func,
+                                         unsigned arg);
+std::optional<StateKind> getResultStateKind(FunctionOpInterface func,
+                                            unsigned result);
+std::optional<int64_t> getResultTiedTo(FunctionOpInterface func,
+                                       unsigned result);
 
 } // namespace lowp
 } // namespace mlir
