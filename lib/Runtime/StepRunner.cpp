@@ -37,13 +37,21 @@ llvm::Error fail(const llvm::Twine &message) {
 }
 
 /// Bytes of one element in a memref / one scalar argument slot.
+/// Only the types bf16-run can initialize, pass and print: f32, bf16, f64,
+/// index and i1/i8/i16/i32/i64 (others, e.g. i4 or f80, have no C-interface
+/// slot of their own size, and were crashes found by the fuzzer).
 std::optional<unsigned> elementBytes(Type t) {
   if (t.isIndex())
     return 8;
-  if (auto f = dyn_cast<FloatType>(t))
-    return f.getWidth() / 8;
-  if (auto i = dyn_cast<IntegerType>(t))
-    return i.getWidth() == 1 ? 1 : i.getWidth() / 8;
+  if (t.isF32() || t.isBF16() || t.isF64())
+    return t.getIntOrFloatBitWidth() / 8;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    unsigned w = i.getWidth();
+    if (w == 1)
+      return 1;
+    if (w == 8 || w == 16 || w == 32 || w == 64)
+      return w / 8;
+  }
   return std::nullopt;
 }
 
@@ -305,8 +313,13 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
       return fail("@" + runner->entry + " has an argument or result that is "
                   "neither a ranked tensor nor a scalar");
     }
-    if (!elementBytes(elt))
-      return fail("unsupported element type in @" + runner->entry);
+    if (!elementBytes(elt)) {
+      std::string text;
+      llvm::raw_string_ostream(text) << elt;
+      return fail("unsupported element type " + text + " in @" +
+                  runner->entry + "; bf16-run supports f32, bf16, f64, index, "
+                  "i1, i8, i16, i32 and i64");
+    }
   }
   // Every argument and result buffer must fit in memory, with a message
   // naming it (not an allocation failure in the middle of the step).
