@@ -23,9 +23,10 @@
 //   lib/Runtime/StepRunner.cpp), which the packed C-interface call reads and
 //   writes as 16-byte fp128 values; encode() handles only f32, bf16 and f64
 //   (f16, f80 and f128 values get an integer's bits).
-// Found by: fuzz.py --seed 4 --budget-seconds 600 (mutant #148 of
-//   test/Training/demote-options-invalid.mlir: float_type_global x3 -> f128),
-//   reduced by hand.
+// Found by: fuzz.py --seed 4 --budget-seconds 600 (mutant #148:
+//   float_type_global x3 on test/Training/demote-options-invalid.mlir gave
+//   `func.func @f(%x: f128) -> f128`) and --seed 1 (mutant #584: f128
+//   master-weights step with an f128 scalar argument); reduced by hand.
 func.func @step() -> f128 {
   %c = arith.constant 1.0 : f128
   return %c : f128

@@ -17,8 +17,10 @@
 // Suspected cause: elementBytes() in lib/Runtime/StepRunner.cpp returns
 //   getWidth() / 8, i.e. 0 bytes for widths 2..7 (only i1 is special-cased),
 //   and a later division/modulo by the element size traps.
-// Found by: fuzz.py long run (mutant types include i4), then reduced by hand;
-//   seed-independent: any step with an i2..i7 scalar result.
+// Found by: fuzz.py --seed 1 (mutant #67: float_type_global x2 on
+//   test/Training/rewrite-updates-options-invalid.mlir gave `func.func @f(%x:
+//   f6E2M3FN) -> f6E2M3FN`; also the 2026-12-05 long run), then a hand scan of
+//   sub-byte types; reduced by hand.
 func.func @step(%x: tensor<4xf32>) -> i4 {
   %c = arith.constant 1 : i4
   return %c : i4
