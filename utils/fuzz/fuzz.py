@@ -42,8 +42,8 @@ Each new finding is printed with its signature, command and reproducer
   fuzz summary: <I> inputs tried, <R> pipeline runs, <T> s, <F> findings
   (<K> known-open, <U> known-upstream); ...
 
-The exit code is 1 if there is any (new) finding, else 0. Uses only the
-standard library.
+The exit code is 1 if there is any (new) finding, else 0. Uses the
+standard library and bf16_opt.testing (PYTHONPATH=<source root>/python).
 """
 
 import argparse
@@ -60,8 +60,14 @@ import tempfile
 import threading
 import time
 
-import mutate
-import triage
+try:
+    from bf16_opt import testing
+except ImportError:
+    sys.exit("fuzz: error: cannot import bf16_opt (bf16_opt.testing); run "
+             "with PYTHONPATH=<source root>/python, as lit does")
+
+import mutate  # noqa: E402
+import triage  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_DIRS = ["examples", "test"]
@@ -173,10 +179,11 @@ def may_divide_by_zero(text):
 EXCERPT_LINES = 12
 
 
-def default_tool(name, src):
-    build = os.environ.get("BF16_OPT_BUILD_DIR") or os.path.join(src, "build")
-    path = os.path.join(build, "bin", name)
-    return path if os.path.exists(path) else (shutil.which(name) or path)
+def default_tool(name):
+    """The build tree's tool (BF16_OPT_BUILD_DIR or build/), else the one
+    on PATH."""
+    return testing.find_tool(testing.build_tool(name)) or \
+        testing.find_tool(name) or testing.build_tool(name)
 
 
 # ------------------------------------------------------------------ seeds
@@ -230,32 +237,21 @@ class Run:
         self.timed_out, self.seconds = timed_out, seconds
 
 
-def run_tool(argv, timeout, stdout_path=None):
-    """Runs argv in its own process group with an empty stdin; kills the
-    group at the timeout."""
-    start = time.monotonic()
-    with tempfile.TemporaryFile() as err, \
-            open(stdout_path or os.devnull, "wb") as out:
-        try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err,
-                                    start_new_session=True)
-        except OSError as e:
-            # The tool vanished (a rebuild under way): not a finding.
-            raise ToolError("cannot run %s: %s" % (argv[0], e))
-        timed_out = False
-        try:
-            rc = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            try:
-                os.killpg(proc.pid, 9)
-            except ProcessLookupError:
-                pass
-            rc = proc.wait()
-        err.seek(0)
-        stderr = err.read(1 << 20).decode("utf-8", "replace")
-    return Run(argv, rc, stderr, timed_out, time.monotonic() - start)
+def run_tool(argv, timeout):
+    """Runs argv with bf16_opt.testing.run (empty stdin, own process
+    group, killed at the timeout); returns a Run, also for a timeout."""
+    try:
+        p = testing.run(argv, timeout=timeout)
+        rc, stderr, timed_out, wall = p.returncode, p.stderr, False, p.wall_s
+    except subprocess.TimeoutExpired as e:
+        stderr = e.stderr or ""
+        if isinstance(stderr, bytes):
+            stderr = stderr.decode("utf-8", "replace")
+        rc, timed_out, wall = -9, True, float(timeout)
+    except OSError as e:
+        # The tool vanished (a rebuild under way): not a finding.
+        raise ToolError("cannot run %s: %s" % (argv[0], e))
+    return Run(argv, rc, stderr, timed_out, wall)
 
 
 class Finding:
@@ -312,7 +308,7 @@ class Fuzzer:
 
     def check(self, res, ctx, pipeline, tool, argv, timeout, out_path=None):
         """Runs one pipeline, records findings; returns the Run."""
-        r = run_tool(argv, timeout, out_path)
+        r = run_tool(argv, timeout)
         res.runs += 1
         res.log.append("  %-34s exit %s, %.2f s%s" % (
             pipeline, "timeout" if r.timed_out else r.rc, r.seconds,
@@ -322,7 +318,7 @@ class Fuzzer:
             pipeline.split(":")[0]
         found = len(res.findings)
         if r.timed_out and triage.crash_detail(0, r.stderr) is None:
-            r2 = run_tool(argv, timeout * 2, out_path)
+            r2 = run_tool(argv, timeout * 2)
             res.runs += 1
             if not r2.timed_out:
                 res.slow.append((pipeline, r.seconds, r2.seconds))
@@ -538,14 +534,9 @@ def write_reproducer(f, out_dir, src):
         for line in back.stderr.splitlines()[:EXCERPT_LINES]:
             lines.append("//   " + line[:200])
     with open(path, "w", encoding="utf-8") as out:
-        out.write("\n".join(triage_printable(x) for x in lines) + "\n")
+        out.write("\n".join(testing.printable(x) for x in lines) + "\n")
         out.write(text)
     return path, cmd
-
-
-def triage_printable(line):
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]",
-                  lambda m: "\\x%02x" % ord(m.group(0)), line)
 
 
 def main():
@@ -600,13 +591,13 @@ def main():
                     help="print one line per mutant")
     args = ap.parse_args()
     args.src = os.path.abspath(args.src)
-    args.bf16_opt = args.bf16_opt or default_tool("bf16-opt", args.src)
-    args.bf16_run = args.bf16_run or default_tool("bf16-run", args.src)
-    for tool in (args.bf16_opt, args.bf16_run):
-        if not shutil.which(tool):
-            sys.exit("fuzz: error: no executable %s" % tool)
-    args.bf16_opt = shutil.which(args.bf16_opt)
-    args.bf16_run = shutil.which(args.bf16_run)
+    args.bf16_opt = args.bf16_opt or default_tool("bf16-opt")
+    args.bf16_run = args.bf16_run or default_tool("bf16-run")
+    for name in ("bf16_opt", "bf16_run"):
+        tool = testing.find_tool(getattr(args, name))
+        if not tool:
+            sys.exit("fuzz: error: no executable %s" % getattr(args, name))
+        setattr(args, name, os.path.abspath(tool))
 
     if args.check_findings is not None:
         paths = args.check_findings or sorted(
@@ -740,7 +731,7 @@ def main():
                 print("  " + f.stock)
             if status == "new":
                 for line in f.run.stderr.splitlines()[:EXCERPT_LINES]:
-                    print("    | " + triage_printable(line[:200]))
+                    print("    | " + testing.printable(line[:200]))
     unhit = [g for g in known_open.globs if not known_open.hits[g]]
     if unhit and args.replay is None:
         print("known-open entries not hit in this run (%d): %s" % (

@@ -40,15 +40,23 @@ def _pick_type(rng, avoid):
     return choice
 
 
-def type_global(text, rng):
-    """Replaces every occurrence of one element type by another."""
-    found = sorted(set(m.group(1) for m in TYPE_RE.finditer(text)))
+def _retype(text, rng, among, pick, share=1.0):
+    """Replaces one element type of `text` (one of `among`, or any) by
+    `pick(rng, old)`: every occurrence, or each with probability `share`."""
+    found = sorted(set(m.group(1) for m in TYPE_RE.finditer(text)
+                       if among is None or m.group(1) in among))
     if not found:
         return None
     old = rng.choice(found)
-    new = _pick_type(rng, old)
-    return TYPE_RE.sub(lambda m: new if m.group(1) == old else m.group(0),
-                       text)
+    new = pick(rng, old)
+    return TYPE_RE.sub(
+        lambda m: new if m.group(1) == old and
+        (share >= 1.0 or rng.random() < share) else m.group(0), text)
+
+
+def type_global(text, rng):
+    """Replaces every occurrence of one element type by another."""
+    return _retype(text, rng, None, _pick_type)
 
 
 def type_local(text, rng):
@@ -535,47 +543,29 @@ def _pick_float(rng, old):
 def float_type_global(text, rng):
     """Replaces every occurrence of one float type by another float type
     (f32 -> bf16 everywhere: half-demoted input, mixed precision, ...)."""
-    found = sorted(set(m.group(1) for m in TYPE_RE.finditer(text)
-                       if m.group(1) in FLOAT_TYPES))
-    if not found:
-        return None
-    old = rng.choice(found)
-    new = _pick_float(rng, old)
-    return TYPE_RE.sub(lambda m: new if m.group(1) == old else m.group(0),
-                       text)
+    return _retype(text, rng, FLOAT_TYPES, _pick_float)
 
 
 def float_type_some(text, rng):
     """Replaces each occurrence of one float type by another with
     probability one half, so that both meet (bf16 inputs and f32
     accumulators, extf/truncf between equal types, ...)."""
-    found = sorted(set(m.group(1) for m in TYPE_RE.finditer(text)
-                       if m.group(1) in FLOAT_TYPES))
-    if not found:
-        return None
-    old = rng.choice(found)
-    new = _pick_float(rng, old)
-    return TYPE_RE.sub(
-        lambda m: new if m.group(1) == old and rng.random() < 0.5
-        else m.group(0), text)
+    return _retype(text, rng, FLOAT_TYPES, _pick_float, share=0.5)
 
 
 INT_TYPES = ["i1", "i8", "i16", "i32", "i64", "index"]
 
 
+def _pick_int(rng, old):
+    pool = ["i2", "i4", "i17", "i65", "i128"] if rng.random() < 0.3 \
+        else INT_TYPES
+    return rng.choice([t for t in pool if t != old])
+
+
 def int_type_global(text, rng):
     """Replaces every occurrence of one integer type by another (odd
     widths now and then)."""
-    found = sorted(set(m.group(1) for m in TYPE_RE.finditer(text)
-                       if m.group(1) in INT_TYPES))
-    if not found:
-        return None
-    old = rng.choice(found)
-    pool = ["i2", "i4", "i17", "i65", "i128"] if rng.random() < 0.3 \
-        else INT_TYPES
-    new = rng.choice([t for t in pool if t != old])
-    return TYPE_RE.sub(lambda m: new if m.group(1) == old else m.group(0),
-                       text)
+    return _retype(text, rng, INT_TYPES, _pick_int)
 
 
 STRING_RE = re.compile(r'"[^"\n]*"')

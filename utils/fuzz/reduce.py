@@ -15,7 +15,8 @@ Writes the result, without the header, to OUT (default:
 REPRODUCER.min.mlir) and prints the command. Deleting lines of SSA IR
 mostly breaks it, so the result is a starting point for reducing by hand.
 
-Uses only the standard library.
+Uses the standard library and bf16_opt.testing (PYTHONPATH=<source
+root>/python).
 """
 
 import argparse
@@ -91,8 +92,8 @@ def main():
     ap.add_argument("--lines-only", action="store_true",
                     help="do not delete single tokens after the lines")
     args = ap.parse_args()
-    args.bf16_opt = args.bf16_opt or fuzz.default_tool("bf16-opt", args.src)
-    args.bf16_run = args.bf16_run or fuzz.default_tool("bf16-run", args.src)
+    args.bf16_opt = args.bf16_opt or fuzz.default_tool("bf16-opt")
+    args.bf16_run = args.bf16_run or fuzz.default_tool("bf16-run")
     try:
         sig, cmd, pipeline, text = fuzz.read_header(args.reproducer)
     except ValueError as e:

@@ -18,12 +18,13 @@ the same bug reached from different mutants gets the same signature. The
 known-finding lists (known-upstream.txt, known-open.txt) hold globs over
 signatures, in which only `*` and `?` are wildcards.
 
-Uses only the standard library.
+Uses the standard library and bf16_opt.testing.
 """
 
 import os
 import re
-import signal
+
+from bf16_opt import testing
 
 ASSERT_RE = re.compile(r"Assertion [`'](.+?)' failed")
 ASSERT_FILE_RE = re.compile(r"([\w.+-]+\.(?:cpp|h|hpp|inc|cc)):\d+:")
@@ -48,13 +49,6 @@ BORING_FRAME = re.compile(
     r"llvm::llvm_unreachable_internal|^_start$|__libc_start|__libc_message|"
     r"^_int_free|^_int_malloc|^cfree$|^free$|^malloc$")
 ERROR_RE = re.compile(r"\berror:")
-
-
-def describe_signal(num):
-    try:
-        return signal.Signals(num).name
-    except ValueError:
-        return "signal %d" % num
 
 
 def normalize(text):
@@ -144,9 +138,9 @@ def crash_detail(rc, stderr):
     if not crashed:
         return None
     if rc < 0:
-        what = describe_signal(-rc)
+        what = testing.describe_signal(-rc)
     elif rc >= 128:
-        what = describe_signal(rc - 128)
+        what = testing.describe_signal(rc - 128)
     else:
         what = "crash banner (exit %d)" % rc
     frames = _frames(stderr)
