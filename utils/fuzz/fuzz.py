@@ -6,32 +6,35 @@ Usage:
           [--bf16-opt PATH] [--bf16-run PATH] [--src DIR] [--out-dir DIR]
           [--known-open FILE] [--known-upstream FILE] [--strict] ...
   fuzz.py --seed N --replay I      # re-run mutant #I, verbosely
+  fuzz.py --check-findings [FILE ...]   # do the open findings reproduce?
 
 Seed inputs are every `*.mlir` file under <src>/examples and <src>/test,
 split at `// -----` lines, with whole-line comments removed; a chunk that
 `bf16-opt` does not parse as it is (broken-input tests, files that need
 --allow-unregistered-dialect) is not a seed. Mutant #i is a pure function
 of (seed, i, the seed files): its own `random.Random("<seed>:<i>")` picks a
-seed chunk and one to six mutations (element types, shapes, constants,
-affine maps, iterator types, integer-array attributes, deleted, duplicated
-or swapped lines, truncation, swapped operands, renamed ops, ...; see
-mutate.py). The time budget only decides how many mutants run, never what
+seed file, one of its chunks and one to four mutations (element types,
+shapes, constants, affine maps, iterator types, integer-array attributes,
+deleted, duplicated or swapped lines, truncation, swapped operands,
+renamed ops, ...; see mutate.py). The time budget only decides how many mutants run, never what
 they are, so two runs with one seed try the same mutants, in the same
 order, up to the shorter one's count.
 
 Each mutant is first parsed by `bf16-opt` with no passes, and its output
 parsed back. If the parser rejects it with a diagnostic, the mutant counts
 as tried and stops there (every pipeline would stop in the same parser).
-Otherwise every public pipeline runs on it (PIPELINES below): the
---bf16-train modes, --bf16-train-to-llvm, --lowp-emulated-to-llvm, the
-chain --bf16-train then --bf16-train-to-llvm, and bf16-run. Any IR a
-bf16-opt run prints with exit code 0 is fed back to `bf16-opt` with no
-passes.
+Otherwise every public pipeline runs on it (TRAIN_MODES and pipelines()
+below): the --bf16-train modes, --bf16-train-to-llvm (defaults and a
+target picked by the mutant's rng), --lowp-emulated-to-llvm, a
+--bf16-train mode chained with a lowering, and bf16-run (skipped, and
+counted, for mutants that may legitimately run very long or divide by
+zero). Any IR a bf16-opt run prints with exit code 0 is fed back to
+`bf16-opt` with no passes. docs/Fuzzing.md has the details.
 
 What counts as a finding is defined in triage.py: a crash, a hang, a
 non-zero exit without an `error:` diagnostic, or printed IR that does not
 parse back. A finding whose signature matches a glob of --known-upstream
-(bugs of stock MLIR 22 that stock mlir-opt shows too) or of --known-open
+(bugs of stock MLIR/LLVM 22 that the stock tools show too) or of --known-open
 (our own bugs, filed under utils/fuzz/findings/ and still to be fixed) is
 reported apart and does not fail the run. Without --strict both lists
 default to the files next to this script; --strict ignores known-open.
