@@ -16,9 +16,9 @@ of (seed, i, the seed files): its own `random.Random("<seed>:<i>")` picks a
 seed file, one of its chunks and one to four mutations (element types,
 shapes, constants, affine maps, iterator types, integer-array attributes,
 deleted, duplicated or swapped lines, truncation, swapped operands,
-renamed ops, ...; see mutate.py). The time budget only decides how many mutants run, never what
-they are, so two runs with one seed try the same mutants, in the same
-order, up to the shorter one's count.
+renamed ops, ...; see mutate.py). The time budget only decides how many
+mutants run, never what they are, so two runs with one seed try the same
+mutants, in the same order, up to the shorter one's count.
 
 Each mutant is first parsed by `bf16-opt` with no passes, and its output
 parsed back. If the parser rejects it with a diagnostic, the mutant counts
