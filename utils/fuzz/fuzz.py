@@ -6,7 +6,7 @@ Usage:
           [--bf16-opt PATH] [--bf16-run PATH] [--src DIR] [--out-dir DIR]
           [--known-open FILE] [--known-upstream FILE] [--strict] ...
   fuzz.py --seed N --replay I      # re-run mutant #I, verbosely
-  fuzz.py --check-findings [FILE ...]   # do the open findings reproduce?
+  fuzz.py --check-findings [FILE ...]   # open ones reproduce, fixed not?
 
 Seed inputs are every `*.mlir` file under <src>/examples and <src>/test,
 split at `// -----` lines, with whole-line comments removed; a chunk that
@@ -435,13 +435,15 @@ def parse_seeds(fuzzer, seeds, jobs):
     return [s for s, k in zip(seeds, keep) if k]
 
 
-def read_header(path):
+def read_header(path, with_status=False):
     """(signature, command, pipeline, body) of a reproducer or of a file of
     utils/fuzz/findings/: the `// Fuzz finding:`, `// Pipeline:` and
     `// Command (%s = this file):` lines of its leading comment block. The
     signature may be a glob (`*`, `?`) when the detail varies from run to
-    run."""
+    run. With `with_status`, also whether a `// Status: fixed ...` line
+    marks the finding as fixed (the file stays, as a regression input)."""
     sig = cmd = None
+    fixed = False
     pipeline = "reduce"
     with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.read().splitlines(keepends=True)
@@ -452,6 +454,8 @@ def read_header(path):
             sig = line[len("// Fuzz finding: "):].strip()
         elif line.startswith("// Pipeline: "):
             pipeline = line[len("// Pipeline: "):].strip()
+        elif line.startswith("// Status: fixed"):
+            fixed = True
         else:
             m = re.match(r"// Command \(%s = this file\): (.*)", line)
             if m:
@@ -460,6 +464,8 @@ def read_header(path):
     if sig is None or cmd is None:
         raise ValueError("%s has no `// Fuzz finding:` / `// Command` "
                          "header" % path)
+    if with_status:
+        return sig, cmd, pipeline, "".join(lines[i:]), fixed
     return sig, cmd, pipeline, "".join(lines[i:])
 
 
@@ -482,24 +488,45 @@ def run_command(fuzzer, cmd, pipeline, path, work):
     return [f.sig for f in res.findings]
 
 
-def check_findings(fuzzer, paths, work):
-    """Re-runs each finding file; returns the number that no longer give
-    their signature."""
-    fixed = 0
+def check_findings(fuzzer, paths, work, known_open):
+    """Re-runs each finding file: an open one must still give its
+    signature, a fixed one (`// Status: fixed ...`) must not; every open
+    one must match an entry of `known_open` (a triage.KnownList) and every
+    entry an open one. Returns the number of problems."""
+    bad = n_open = 0
+    open_sigs = []
     for path in paths:
-        sig, cmd, pipeline, _ = read_header(path)
+        sig, cmd, pipeline, _, fixed = read_header(path, with_status=True)
+        if not fixed:
+            open_sigs.append((os.path.basename(path), sig))
         now = run_command(fuzzer, cmd, pipeline, path, work)
-        if any(triage.glob_regex(sig).match(x) for x in now):
-            print("still open: %s\n  %s" % (os.path.basename(path), sig))
+        hit = any(triage.glob_regex(sig).match(x) for x in now)
+        name = os.path.basename(path)
+        n_open += not fixed
+        if fixed and not hit:
+            print("fixed, stays fixed: %s" % name)
+        elif fixed:
+            bad += 1
+            print("REGRESSED: %s\n  gives again: %s" % (name, sig))
+        elif hit:
+            print("still open: %s\n  %s" % (name, sig))
         else:
-            fixed += 1
+            bad += 1
             print("NO LONGER REPRODUCES: %s\n  expected: %s\n  got: %s\n"
-                  "  (if fixed: delete the file and its known-open.txt "
-                  "entry)" % (os.path.basename(path), sig,
-                              "; ".join(now) or "no finding"))
-    print("check-findings: %d files, %d still open, %d no longer "
-          "reproduce" % (len(paths), len(paths) - fixed, fixed))
-    return fixed
+                  "  (if fixed: add `// Status: fixed in <commit>` to its "
+                  "header and remove its known-open.txt entry)" % (
+                      name, sig, "; ".join(now) or "no finding"))
+    for name, sig in open_sigs:
+        if not known_open.match(sig):
+            bad += 1
+            print("NOT IN KNOWN-OPEN: %s (%s)" % (name, sig))
+    for glob, regex in zip(known_open.globs, known_open.regexes):
+        if not any(regex.match(sig) for _, sig in open_sigs):
+            bad += 1
+            print("KNOWN-OPEN ENTRY WITHOUT AN OPEN FINDING FILE: %s" % glob)
+    print("check-findings: %d files, %d open, %d fixed, %d not as "
+          "recorded" % (len(paths), n_open, len(paths) - n_open, bad))
+    return bad
 
 
 def write_reproducer(f, out_dir, src):
@@ -559,8 +586,9 @@ def main():
     ap.add_argument("--check-findings", nargs="*", metavar="FILE",
                     default=None,
                     help="re-run finding files (default: all of "
-                         "utils/fuzz/findings/) and report which still "
-                         "reproduce; fails if one no longer does")
+                         "utils/fuzz/findings/); fails if an open one no "
+                         "longer reproduces, a fixed one does again, or "
+                         "--known-open and the open files disagree")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--src", default=src_default,
                     help="source root whose examples/ and test/ are the "
@@ -610,7 +638,8 @@ def main():
         work = tempfile.mkdtemp(prefix="bf16-fuzz-")
         fuzzer = Fuzzer(args, [], work=work)
         try:
-            return 1 if check_findings(fuzzer, paths, work) else 0
+            return 1 if check_findings(fuzzer, paths, work, triage.KnownList(
+                args.known_open)) else 0
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

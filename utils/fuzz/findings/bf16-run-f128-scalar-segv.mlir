@@ -2,7 +2,10 @@
 // Pipeline: bf16-run
 // Command (%s = this file): bf16-run %s --steps=1
 //
-// OPEN BUG, to be fixed (listed in utils/fuzz/known-open.txt until then).
+// Status: fixed in 41c6cdd; bf16-run now says (exit 1):
+//   bf16-run: error: unsupported element type f128 in @step; bf16-run supports f32, bf16, f64, index, i1, i8, i16, i32 and i64
+// Kept as the input of test/Runtime/bf16-run-element-types.test;
+// `fuzz.py --check-findings` checks that it stays fixed.
 // What: bf16-run segfaults inside the JIT-compiled step when the step
 //   returns an f128 scalar (this file), or uses an f128 scalar argument, e.g.
 //     func.func @step(%x: tensor<4xf128>, %mu: f128) -> tensor<4xf128> {
@@ -13,7 +16,7 @@
 //     }
 //   (f128 tensors do not crash, but their initial and printed values are all
 //   0: encode() has no f128 case.)
-// Observed (exit code -11, SIGSEGV, build of 2026-12-05):
+// Observed before the fix (exit code -11, SIGSEGV, build of 2026-12-05):
 //   PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace and instructions to reproduce the bug.
 //   Stack dump:
 //   0.	Program arguments: bf16-run bf16-run-f128-scalar-segv.mlir --steps=1

@@ -2,15 +2,19 @@
 // Pipeline: bf16-run
 // Command (%s = this file): bf16-run %s --steps=1
 //
-// OPEN BUG, to be fixed (listed in utils/fuzz/known-open.txt until then).
+// Status: fixed in 41c6cdd; bf16-run now says (exit 1):
+//   bf16-run: error: unsupported element type f80 in @step; bf16-run supports f32, bf16, f64, index, i1, i8, i16, i32 and i64
+// Kept as the input of test/Runtime/bf16-run-element-types.test;
+// `fuzz.py --check-findings` checks that it stays fixed.
 // What: bf16-run corrupts the heap on a step with f80 tensors (glibc aborts
 //   with `corrupted size vs. prev_size`, `munmap_chunk(): invalid pointer`,
 //   `malloc(): smallbin double linked list corrupted`, ... and the process
 //   then often hangs in LLVM's crash handler); printed values are garbage. i65
 //   tensors do the same (`free(): invalid next size (fast)`), i17 tensors give
 //   wrong values.
-// Observed (build of 2026-12-05; no exit within 20 s: after glibc aborts, the
-// process hangs in the crash handler; other runs exit with SIGABRT):
+// Observed before the fix (build of 2026-12-05; no exit within 20 s: after
+// glibc aborts, the process hangs in the crash handler; other runs exit with
+// SIGABRT):
 //   corrupted size vs. prev_size
 //   PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace and instructions to reproduce the bug.
 //   Stack dump:

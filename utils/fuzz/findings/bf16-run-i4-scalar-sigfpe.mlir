@@ -2,11 +2,14 @@
 // Pipeline: bf16-run
 // Command (%s = this file): bf16-run %s --steps=1
 //
-// OPEN BUG, to be fixed (listed in utils/fuzz/known-open.txt until then).
+// Status: fixed in 41c6cdd; bf16-run now says (exit 1):
+//   bf16-run: error: unsupported element type i4 in @step; bf16-run supports f32, bf16, f64, index, i1, i8, i16, i32 and i64
+// Kept as the input of test/Runtime/bf16-run-element-types.test;
+// `fuzz.py --check-findings` checks that it stays fixed.
 // What: bf16-run dies of SIGFPE (integer division by zero) in
 //   StepRunner::initialize on a step with a scalar result of a sub-byte
 //   integer type (i2..i7; also f4E2M1FN, f6E2M3FN, ... floats).
-// Observed (exit code -8, SIGFPE, build of 2026-12-05):
+// Observed before the fix (exit code -8, SIGFPE, build of 2026-12-05):
 //   PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace and instructions to reproduce the bug.
 //   Stack dump:
 //   0.	Program arguments: bf16-run bf16-run-i4-scalar-sigfpe.mlir --steps=1
