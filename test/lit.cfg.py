@@ -20,10 +20,6 @@ config.environment["BF16_OPT_BUILD_DIR"] = config.bf16_obj_root
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
 # Test scripts import bf16_opt (bf16_opt.testing: shared helpers) from here.
 config.environment["PYTHONPATH"] = os.path.join(config.bf16_src_root, "python")
-# ASan + UBSan trees (./build.sh sanitize): sanitizer options and runtime
-# preload for every test (docs/Sanitizers.md); nothing in other trees.
-lit_config.load_config(
-    config, os.path.join(config.bf16_src_root, "scripts/sanitize/lit.cfg.py"))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -75,3 +71,8 @@ if cpu_has("avx512_bf16"):
     config.available_features.add("avx512bf16")
 if cpu_has("avx512f"):
     config.available_features.add("avx512f")
+
+# ASan + UBSan trees (./build.sh sanitize): sanitizer options and runtime
+# preload for every test (docs/Sanitizers.md); nothing in other trees.
+lit_config.load_config(
+    config, os.path.join(config.bf16_src_root, "scripts/sanitize/lit.cfg.py"))
