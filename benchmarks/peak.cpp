@@ -56,9 +56,9 @@ namespace {
 
 struct Options {
   int core = 0;
-  bool quick = false;    // short runs, for a smoke test
-  std::string jsonPath;  // write the rows as JSON too
-  std::string only;      // run one section: peaks, triad or updates
+  bool quick = false;   // short runs, for a smoke test
+  std::string jsonPath; // write the rows as JSON too
+  std::string only;     // run one section: peaks, triad or updates
 };
 Options opts;
 
@@ -106,8 +106,8 @@ void addRow(const std::string &key, const std::string &figure, double value,
     if (!peakKey.empty() && r.key == peakKey && !std::isnan(r.value) &&
         !std::isnan(value) && r.value != 0)
       std::snprintf(ratio, sizeof ratio, "%.2f", value / r.value);
-  std::printf("  %-44s %10s %-8s %6s  %s\n", figure.c_str(), val,
-              unit.c_str(), ratio, note.c_str());
+  std::printf("  %-44s %10s %-8s %6s  %s\n", figure.c_str(), val, unit.c_str(),
+              ratio, note.c_str());
   std::fflush(stdout);
 }
 
@@ -133,13 +133,13 @@ void writeJson(const std::string &path, const std::string &cpuModel) {
     std::perror(path.c_str());
     std::exit(1);
   }
-  std::fprintf(f, "{\n  \"source\": \"bf16-bench-peak\",\n  \"cpu\": \"%s\",\n"
-                  "  \"rows\": [\n",
+  std::fprintf(f,
+               "{\n  \"source\": \"bf16-bench-peak\",\n  \"cpu\": \"%s\",\n"
+               "  \"rows\": [\n",
                jsonEscape(cpuModel).c_str());
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row &r = rows[i];
-    std::fprintf(f,
-                 "    {\"key\": \"%s\", \"figure\": \"%s\", \"value\": ",
+    std::fprintf(f, "    {\"key\": \"%s\", \"figure\": \"%s\", \"value\": ",
                  r.key.c_str(), jsonEscape(r.figure).c_str());
     if (std::isnan(r.value))
       std::fprintf(f, "null");
@@ -266,8 +266,7 @@ double estimateClockGHz() {
 // Each kernel runs `iters` iterations of N independent accumulator chains
 // and returns a value derived from all accumulators so nothing is dead.
 
-template <int N>
-BF16_AVX512BF16 float dpbf16Zmm(long iters) {
+template <int N> BF16_AVX512BF16 float dpbf16Zmm(long iters) {
   // a = 1.0 (0x3F80), b = 2^-20 (0x3580): each instruction adds 2^-19 per
   // lane; no overflow, NaN or denormal over any run length used here.
   __m512bh a = (__m512bh)_mm512_set1_epi16(0x3F80);
@@ -287,8 +286,7 @@ BF16_AVX512BF16 float dpbf16Zmm(long iters) {
   return _mm512_reduce_add_ps(s);
 }
 
-template <int N>
-BF16_AVX512BF16 float dpbf16Ymm(long iters) {
+template <int N> BF16_AVX512BF16 float dpbf16Ymm(long iters) {
   __m256bh a = (__m256bh)_mm256_set1_epi16(0x3F80);
   __m256bh b = (__m256bh)_mm256_set1_epi16(0x3580);
   asm volatile("" : "+v"(a), "+v"(b));
@@ -356,8 +354,9 @@ volatile float sink;
     VF x0 = SET1(1.f), x1 = SET1(2.f), x2 = SET1(3.f), x3 = SET1(4.f);         \
     VF x4 = SET1(5.f), x5 = SET1(6.f), x6 = SET1(7.f), x7 = SET1(8.f);         \
     for (long i = 0; i < iters; ++i) {                                         \
-      asm volatile("" : "+v"(x0), "+v"(x1), "+v"(x2), "+v"(x3), "+v"(x4),     \
-                   "+v"(x5), "+v"(x6), "+v"(x7));                              \
+      asm volatile(""                                                          \
+                   : "+v"(x0), "+v"(x1), "+v"(x2), "+v"(x3), "+v"(x4),         \
+                     "+v"(x5), "+v"(x6), "+v"(x7));                            \
       asm volatile("" ::"v"(CVT(x0)), "v"(CVT(x1)), "v"(CVT(x2)),              \
                    "v"(CVT(x3)), "v"(CVT(x4)), "v"(CVT(x5)), "v"(CVT(x6)),     \
                    "v"(CVT(x7)));                                              \
@@ -398,8 +397,8 @@ void measurePeaks(double ghz) {
          bf16 ? instrPerSec<16>(dpbf16Ymm<16>) * 32 / 1e9 : nan, "GFLOP/s",
          "dpbf16_peak");
   double dpLat = bf16 ? ghz * 1e9 / instrPerSec<1>(dpbf16Zmm<1>) : nan;
-  addRow("dpbf16_latency", "vdpbf16ps zmm latency (1 chain)", dpLat,
-         "cycles", "", "at the estimated clock", "lower");
+  addRow("dpbf16_latency", "vdpbf16ps zmm latency (1 chain)", dpLat, "cycles",
+         "", "at the estimated clock", "lower");
   addRow("dpbf16_flop_per_cycle", "vdpbf16ps FLOP/cycle (peak / clock)",
          dp / ghz, "FLOP/cyc");
 
@@ -410,10 +409,10 @@ void measurePeaks(double ghz) {
          avx512 ? instrPerSec<16>(fmaYmm<16>) * 16 / 1e9 : nan, "GFLOP/s",
          "fma_peak");
   double fmaLat = avx512 ? ghz * 1e9 / instrPerSec<1>(fmaZmm<1>) : nan;
-  addRow("fma_latency", "FP32 FMA zmm latency (1 chain)", fmaLat, "cycles",
-         "", "at the estimated clock", "lower");
-  addRow("fma_flop_per_cycle", "FP32 FMA FLOP/cycle (peak / clock)",
-         fma / ghz, "FLOP/cyc");
+  addRow("fma_latency", "FP32 FMA zmm latency (1 chain)", fmaLat, "cycles", "",
+         "at the estimated clock", "lower");
+  addRow("fma_flop_per_cycle", "FP32 FMA FLOP/cycle (peak / clock)", fma / ghz,
+         "FLOP/cyc");
   addRow("dpbf16_over_fma", "vdpbf16ps peak / FMA peak", dp / fma, "x");
   addRow("cvt_zmm_cycles", "vcvtneps2bf16 zmm throughput (8 indep.)",
          bf16 ? ghz * 1e9 / instrPerSec<8>(cvtZmm8) : nan, "cyc/inst", "",
@@ -435,9 +434,10 @@ __attribute__((noinline)) void triadPlain(float *__restrict a,
     a[i] = b[i] + s * c[i];
 }
 
-BF16_AVX512 __attribute__((noinline)) void
-triadAvx512(float *a, const float *b, const float *c, float s, size_t n,
-            bool nonTemporal) {
+BF16_AVX512 __attribute__((noinline)) void triadAvx512(float *a, const float *b,
+                                                       const float *c, float s,
+                                                       size_t n,
+                                                       bool nonTemporal) {
   __m512 vs = _mm512_set1_ps(s);
   if (nonTemporal) {
     for (size_t i = 0; i < n; i += 16)
@@ -471,20 +471,22 @@ void measureTriad() {
   bool avx512 = haveAvx512();
   double nan = std::nan("");
   addRow("triad_avx512", "STREAM triad (AVX-512, normal stores)",
-         avx512 ? bytes / bestTime(reps, [&] {
-           triadAvx512(a, b, c, 3.0f, n, false);
-         }) / 1e9
+         avx512 ? bytes /
+                      bestTime(reps,
+                               [&] { triadAvx512(a, b, c, 3.0f, n, false); }) /
+                      1e9
                 : nan,
          "GB/s", "triad_avx512");
   addRow("triad_nt", "STREAM triad (AVX-512, non-temporal stores)",
-         avx512 ? bytes / bestTime(reps, [&] {
-           triadAvx512(a, b, c, 3.0f, n, true);
-         }) / 1e9
+         avx512 ? bytes /
+                      bestTime(reps,
+                               [&] { triadAvx512(a, b, c, 3.0f, n, true); }) /
+                      1e9
                 : nan,
          "GB/s", "triad_avx512", "no read-for-ownership of a");
   double t = bestTime(reps, [&] { triadPlain(a, b, c, 3.0f, n); });
-  addRow("triad", "STREAM triad (plain C loop, scalar at -O2)",
-         bytes / t / 1e9, "GB/s", "triad_avx512");
+  addRow("triad", "STREAM triad (plain C loop, scalar at -O2)", bytes / t / 1e9,
+         "GB/s", "triad_avx512");
   sink = a[n / 2];
   std::free(a);
   std::free(b);
@@ -558,10 +560,9 @@ BF16_AVX512BF16 inline __m512 rneRoundTrip(__m512 x) {
 BF16_AVX512BF16 __attribute__((noinline)) void
 rneAvx512(const uint32_t *x, uint16_t *y, size_t n) {
   for (size_t i = 0; i < n; i += 16)
-    _mm256_store_si256(
-        reinterpret_cast<__m256i *>(y + i),
-        (__m256i)_mm512_cvtneps_pbh(_mm512_load_ps(
-            reinterpret_cast<const float *>(x + i))));
+    _mm256_store_si256(reinterpret_cast<__m256i *>(y + i),
+                       (__m256i)_mm512_cvtneps_pbh(_mm512_load_ps(
+                           reinterpret_cast<const float *>(x + i))));
 }
 
 /// SR of 16 FP32 sums with 16 random words (the reference bit recipe: add
@@ -596,8 +597,8 @@ srAddAvx512(uint16_t *w, const uint16_t *u, const uint32_t *r, size_t n) {
 /// and two masked in-lane swaps put each half back into its 32-bit slot.
 BF16_AVX512 inline void mulhilo(__m512i a, __m512i m, __m512i &hi,
                                 __m512i &lo) {
-  __m512i pe = _mm512_mul_epu32(a, m);                         // even lanes
-  __m512i po = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);  // odd lanes
+  __m512i pe = _mm512_mul_epu32(a, m);                        // even lanes
+  __m512i po = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m); // odd lanes
   hi = _mm512_mask_shuffle_epi32(po, 0x5555, pe, _MM_PERM_CDAB);
   lo = _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CDAB);
 }
@@ -732,10 +733,10 @@ kahanAvx512IntRne(uint16_t *w, uint16_t *c, const uint16_t *u, size_t n) {
     __m512 sv = rneInF32(_mm512_add_ps(wv, y));
     __m512 t = rneInF32(_mm512_sub_ps(sv, wv));
     __m512 cn = rneInF32(_mm512_sub_ps(t, y));
-    _mm256_store_si256(cp, _mm512_cvtepi32_epi16(_mm512_srli_epi32(
-                               _mm512_castps_si512(cn), 16)));
-    _mm256_store_si256(wp, _mm512_cvtepi32_epi16(_mm512_srli_epi32(
-                               _mm512_castps_si512(sv), 16)));
+    _mm256_store_si256(cp, _mm512_cvtepi32_epi16(
+                               _mm512_srli_epi32(_mm512_castps_si512(cn), 16)));
+    _mm256_store_si256(wp, _mm512_cvtepi32_epi16(
+                               _mm512_srli_epi32(_mm512_castps_si512(sv), 16)));
   }
 }
 
@@ -825,8 +826,8 @@ void measureUpdates() {
     addRow("sr_scalar", "SR add (bits from array), scalar ref", gbs(10, t),
            "GB/s", "triad_avx512", "10 B/elem");
     t = bestTime(repsVec, [&] { srAddAvx512(w2, u, r, n); });
-    addRow("sr_avx512", "SR add (bits from array), AVX-512", gbs(10, t),
-           "GB/s", "triad_avx512", "10 B/elem, " + checkNote(bad));
+    addRow("sr_avx512", "SR add (bits from array), AVX-512", gbs(10, t), "GB/s",
+           "triad_avx512", "10 B/elem, " + checkNote(bad));
   } else {
     t = bestTime(repsScalar, [&] { srAddScalar(w, u, r, n); });
     addRow("sr_scalar", "SR add (bits from array), scalar ref", gbs(10, t),
@@ -868,12 +869,11 @@ void measureUpdates() {
          "triad_avx512", "10 B/elem");
   if (bf16) {
     t = bestTime(repsVec, [&] { kahanAvx512(w2, c2, u, n); });
-    addRow("kahan_avx512", "Kahan update, AVX-512 (vcvtneps2bf16)",
-           gbs(10, t), "GB/s", "triad_avx512",
-           "10 B/elem, " + checkNote(badKahan));
+    addRow("kahan_avx512", "Kahan update, AVX-512 (vcvtneps2bf16)", gbs(10, t),
+           "GB/s", "triad_avx512", "10 B/elem, " + checkNote(badKahan));
   } else {
-    addRow("kahan_avx512", "Kahan update, AVX-512 (vcvtneps2bf16)", nan,
-           "GB/s", "triad_avx512", "needs avx512_bf16");
+    addRow("kahan_avx512", "Kahan update, AVX-512 (vcvtneps2bf16)", nan, "GB/s",
+           "triad_avx512", "needs avx512_bf16");
   }
   if (avx512) {
     resetW();

@@ -55,8 +55,8 @@ void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
             const float *b, const int *ldb, const float *beta, float *c,
             const int *ldc) {
   ++calls;
-  int status = resolve()(*transb, *transa, *n, *m, *k, *alpha, b, *ldb, a,
-                         *lda, *beta, c, *ldc);
+  int status = resolve()(*transb, *transa, *n, *m, *k, *alpha, b, *ldb, a, *lda,
+                         *beta, c, *ldc);
   if (status != 0) {
     fprintf(stderr, "sgemm_shim: dnnl_sgemm failed with status %d\n", status);
     abort();

@@ -8,6 +8,8 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
   # build
   cmake ninja-build g++ make
+  # tests: test/Docs/clang-format.test checks the C++ against .clang-format
+  clang-format-22
   # tests: GoogleTest, lit runs on Debian's python3
   libgtest-dev python3
   # tests: the PyTorch FP32 oracle of the training-step examples

@@ -49,6 +49,7 @@ tools = [
     ToolSubst("bf16-run", unresolved="fatal"),
     ToolSubst("FileCheck", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
+    ToolSubst("clang-format", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(
     tools, [config.bf16_tools_dir, config.llvm_tools_dir])

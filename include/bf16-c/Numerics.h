@@ -27,10 +27,11 @@ int lowp_numerics_abi_version(void);
 
 /* Rounding modes, numbered as the dialect's `#lowp.rounding` enum. */
 enum {
-  LOWP_ROUND_NEAREST_EVEN = 0,     /* IEEE RNE, denormals kept (arith.truncf) */
-  LOWP_ROUND_NEAREST_EVEN_FTZ = 1, /* RNE, denormal inputs -> +-0 (vcvtneps2bf16) */
-  LOWP_ROUND_TOWARD_ZERO = 2,      /* truncation */
-  LOWP_ROUND_STOCHASTIC = 3        /* add low 16 random bits, truncate */
+  LOWP_ROUND_NEAREST_EVEN = 0, /* IEEE RNE, denormals kept (arith.truncf) */
+  LOWP_ROUND_NEAREST_EVEN_FTZ =
+      1,                      /* RNE, denormal inputs -> +-0 (vcvtneps2bf16) */
+  LOWP_ROUND_TOWARD_ZERO = 2, /* truncation */
+  LOWP_ROUND_STOCHASTIC = 3   /* add low 16 random bits, truncate */
 };
 
 /* FP32 -> BF16 under one mode. `random_bits` is used only by
@@ -80,8 +81,8 @@ void lowp_random_bits_fill(uint64_t seed, uint32_t stream, uint64_t step,
 /* One FP32 lane of vdpbf16ps: acc + a1*b1, then + a0*b0, each an exactly
  * rounded FMA with DAZ inputs and FTZ (tininess before rounding) results.
  * (Since ABI version 2.) */
-uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1,
-                            uint16_t b0, uint16_t b1);
+uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1, uint16_t b0,
+                            uint16_t b1);
 
 /* C (m x n FP32 bits) += A (m x k BF16) * B (k x n BF16), row-major, in
  * vdpbf16ps pair order (odd K padded with a zero pair element).

@@ -35,8 +35,7 @@ uint16_t lowp_sr(uint32_t b, uint32_t r) { return sr(b, r); }
 uint32_t lowp_bf16_to_f32(uint16_t h) { return bf16ToF32Bits(h); }
 
 uint16_t lowp_sr_add(uint16_t w, uint32_t u, int uIsF32, uint32_t r) {
-  return uIsF32 ? srAddF32(w, u, r)
-                : srAddBF16(w, static_cast<uint16_t>(u), r);
+  return uIsF32 ? srAddF32(w, u, r) : srAddBF16(w, static_cast<uint16_t>(u), r);
 }
 
 int lowp_kahan_update(uint16_t w, uint16_t c, uint16_t u, int mode,
@@ -90,8 +89,8 @@ void lowp_round_f32_to_bf16_array(const uint32_t *in, uint16_t *out, size_t n,
     out[i] = roundF32ToBF16(in[i], m, randomBits ? randomBits[i] : 0u);
 }
 
-uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1,
-                            uint16_t b0, uint16_t b1) {
+uint32_t lowp_dot_bf16_pair(uint32_t acc, uint16_t a0, uint16_t a1, uint16_t b0,
+                            uint16_t b1) {
   return dotBF16Pair(acc, a0, a1, b0, b1);
 }
 

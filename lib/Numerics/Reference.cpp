@@ -103,9 +103,8 @@ float fmaFtzBeforeRounding(float a, float b, float acc) {
 
 uint32_t dotBF16Pair(uint32_t accBits, uint16_t a0, uint16_t a1, uint16_t b0,
                      uint16_t b1) {
-  float acc = isF32Denormal(accBits)
-                  ? f32FromBits(accBits & 0x80000000u)
-                  : f32FromBits(accBits);
+  float acc = isF32Denormal(accBits) ? f32FromBits(accBits & 0x80000000u)
+                                     : f32FromBits(accBits);
   acc = fmaFtzBeforeRounding(dazBF16(a1), dazBF16(b1), acc);
   acc = fmaFtzBeforeRounding(dazBF16(a0), dazBF16(b0), acc);
   return f32Bits(acc);

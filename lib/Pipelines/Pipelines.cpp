@@ -1,12 +1,12 @@
-//===- Pipelines.cpp - bf16-opt pass pipelines ------------------------------===//
+//===- Pipelines.cpp - bf16-opt pass pipelines ----------------------------===//
 //
 // Part of bf16-opt.
 //
 //===----------------------------------------------------------------------===//
 
 #include "bf16/Pipelines/Pipelines.h"
-#include "bf16/Conversion/Passes.h"
 #include "bf16/Codegen/Passes.h"
+#include "bf16/Conversion/Passes.h"
 #include "bf16/Training/Passes.h"
 
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -21,18 +21,17 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::bf16;
-
 
 /// The stages shared by the lowerings after the lowp ops are gone:
 /// bufferization (in place, across functions), loops, LLVM.
@@ -115,15 +114,13 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
     pm.addPass(bf16::createEmitCInterface());
   pm.addPass(bf16::createStripStateAttributes());
   // bf16 arithmetic and math compute in f32 and round explicitly.
-  pm.addNestedPass<func::FuncOp>(
-      bf16::createGeneralizeNarrowNamedOps());
+  pm.addNestedPass<func::FuncOp>(bf16::createGeneralizeNarrowNamedOps());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(
       arith::createArithEmulateUnsupportedFloats(emulate));
   pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
-  pm.addNestedPass<func::FuncOp>(
-      bf16::createDropConversionFastMath());
+  pm.addNestedPass<func::FuncOp>(bf16::createDropConversionFastMath());
   // (No canonicalization before the lowp ops are lowered: their folders
   // would compute constant roundings at compile time, hiding the path that
   // runs.)
@@ -137,8 +134,7 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   // the argument it updates (it runs again below for what comes later).
   if (options.vectorize) {
     pm.addNestedPass<func::FuncOp>(bf16::createUpdateInPlace());
-    pm.addNestedPass<func::FuncOp>(
-        bf16::createFuseRandomBitsIntoElementwise());
+    pm.addNestedPass<func::FuncOp>(bf16::createFuseRandomBitsIntoElementwise());
     pm.addPass(bf16::createConvertRandomBitsToVector());
   }
   // lowp ops on tensors become linalg bodies that keep the scalar lowp ops;
@@ -178,8 +174,8 @@ LogicalResult mlir::bf16::buildTrainPipeline(
     pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
     pm.addPass(createCanonicalizerPass());
   }
-  pm.addPass(createDetectTrainedState(
-      DetectTrainedStateOptions{options.remarks}));
+  pm.addPass(
+      createDetectTrainedState(DetectTrainedStateOptions{options.remarks}));
   DemoteToNarrowOptions demote;
   demote.accumulate = options.accumulate;
   demote.roundingSemantics = options.roundingSemantics;
@@ -216,7 +212,8 @@ static void registerModulePipeline(
         if (anchor != ModuleOp::getOperationName())
           return errorHandler("pipeline '" + name +
                               "' must run on 'builtin.module', not nested "
-                              "under '" + anchor + "'");
+                              "under '" +
+                              anchor + "'");
         Options options;
         if (failed(options.parseFromString(optionsStr)))
           return failure();

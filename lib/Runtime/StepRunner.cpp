@@ -1,4 +1,4 @@
-//===- StepRunner.cpp - JIT-run a training step repeatedly -----------------===//
+//===- StepRunner.cpp - JIT-run a training step repeatedly ----------------===//
 //
 // Part of bf16-opt. See include/bf16/Runtime/StepRunner.h and docs/Runtime.md.
 //
@@ -125,7 +125,8 @@ llvm::Expected<std::vector<double>> readNpy(const std::string &path,
   unsigned major = static_cast<uint8_t>(data[6]);
   size_t headerLen, start;
   if (major == 1) {
-    headerLen = static_cast<uint8_t>(data[8]) | (static_cast<uint8_t>(data[9]) << 8);
+    headerLen =
+        static_cast<uint8_t>(data[8]) | (static_cast<uint8_t>(data[9]) << 8);
     start = 10;
   } else {
     if (data.size() < 12)
@@ -215,8 +216,7 @@ struct StepRunner::Buffer {
   void bind() {
     int64_t rank = type.getRank();
     descriptor.assign(3 + 2 * rank, 0);
-    descriptor[0] = descriptor[1] =
-        reinterpret_cast<int64_t>(storage.data());
+    descriptor[0] = descriptor[1] = reinterpret_cast<int64_t>(storage.data());
     int64_t stride = 1;
     for (int64_t d = rank - 1; d >= 0; --d) {
       descriptor[3 + d] = type.getDimSize(d);
@@ -266,7 +266,8 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
     if (!entry)
       return fail("no function @" + options.entry + " with a body");
     if (!entry.isPublic())
-      return fail("@" + options.entry + " is private; bf16-run calls public "
+      return fail("@" + options.entry +
+                  " is private; bf16-run calls public "
                   "functions through their C interface");
   } else {
     for (func::FuncOp f : candidates)
@@ -296,12 +297,13 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
       info.tiedTo = t.getInt();
     if (info.tiedTo >= static_cast<int64_t>(runner->args.size()) ||
         (info.tiedTo >= 0 && runner->args[info.tiedTo].type != info.type))
-      return fail("result #" + Twine(k) + " is tied to an argument of "
+      return fail("result #" + Twine(k) +
+                  " is tied to an argument of "
                   "another type");
     runner->res.push_back(info);
   }
-  for (const ValueInfo &v : llvm::concat<const ValueInfo>(runner->args,
-                                                          runner->res)) {
+  for (const ValueInfo &v :
+       llvm::concat<const ValueInfo>(runner->args, runner->res)) {
     Type elt = v.type;
     if (auto t = dyn_cast<RankedTensorType>(v.type)) {
       if (!t.hasStaticShape())
@@ -310,14 +312,15 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
                     "static shapes");
       elt = t.getElementType();
     } else if (isa<ShapedType>(v.type)) {
-      return fail("@" + runner->entry + " has an argument or result that is "
+      return fail("@" + runner->entry +
+                  " has an argument or result that is "
                   "neither a ranked tensor nor a scalar");
     }
     if (!elementBytes(elt)) {
       std::string text;
       llvm::raw_string_ostream(text) << elt;
-      return fail("unsupported element type " + text + " in @" +
-                  runner->entry + "; bf16-run supports f32, bf16, f64, index, "
+      return fail("unsupported element type " + text + " in @" + runner->entry +
+                  "; bf16-run supports f32, bf16, f64, index, "
                   "i1, i8, i16, i32 and i64");
     }
   }
@@ -344,10 +347,10 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
     std::string typeText;
     llvm::raw_string_ostream(typeText) << t;
     if (overflow || n > physical)
-      return fail(what + " of @" + runner->entry + " (" + typeText +
-                  ") needs " +
-                  (overflow ? std::string("more than 2^64") : std::to_string(n)) +
-                  " bytes; this machine has " + Twine(physical));
+      return fail(
+          what + " of @" + runner->entry + " (" + typeText + ") needs " +
+          (overflow ? std::string("more than 2^64") : std::to_string(n)) +
+          " bytes; this machine has " + Twine(physical));
     total += n;
   }
   if (total > physical)
@@ -386,8 +389,8 @@ llvm::Error StepRunner::initialize(const StepRunnerOptions &options) {
   // result, come back through a leading pointer to a struct (natural
   // alignment, descriptors 8-aligned); a single scalar result is returned by
   // value (the packed wrapper stores it last). The layout is fixed per step.
-  resultsViaPointer = res.size() > 1 ||
-                      (res.size() == 1 && isa<ShapedType>(res[0].type));
+  resultsViaPointer =
+      res.size() > 1 || (res.size() == 1 && isa<ShapedType>(res[0].type));
   resultStructSize = 0;
   for (const ValueInfo &r : res) {
     size_t bytes, align;
@@ -490,9 +493,9 @@ llvm::Expected<double> StepRunner::step() {
   auto start = std::chrono::steady_clock::now();
   if (llvm::Error e = engine->invokePacked("_mlir_ciface_" + entry, packed))
     return std::move(e);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   // Snapshot every result first (results may alias arguments), then write
   // tied ones back and free what the step allocated.
@@ -584,11 +587,13 @@ std::vector<double> StepRunner::argumentValues(unsigned i) const {
     return out;
   if (!argBuffers[i]) {
     uint64_t bits = scalarArgs[i];
-    out.push_back(decode(args[i].type, reinterpret_cast<const uint8_t *>(&bits)));
+    out.push_back(
+        decode(args[i].type, reinterpret_cast<const uint8_t *>(&bits)));
     return out;
   }
   const Buffer &b = *argBuffers[i];
   for (int64_t e = 0; e < b.numElements(); ++e)
-    out.push_back(decode(b.type.getElementType(), &b.storage[e * b.elementSize]));
+    out.push_back(
+        decode(b.type.getElementType(), &b.storage[e * b.elementSize]));
   return out;
 }

@@ -1,4 +1,4 @@
-//===- DemoteToNarrow.cpp - FP32 -> BF16 demotion of a training step -------===//
+//===- DemoteToNarrow.cpp - FP32 -> BF16 demotion of a training step ------===//
 //
 // Part of bf16-opt. See the pass description in Passes.td and
 // docs/Transforms.md.
@@ -21,8 +21,8 @@
 #include "bf16/Training/TrainedState.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/Verifier.h"
@@ -164,8 +164,7 @@ public:
       return std::nullopt;
     });
     replacer.addReplacement(
-        [this](FloatAttr a)
-            -> std::optional<std::pair<Attribute, WalkResult>> {
+        [this](FloatAttr a) -> std::optional<std::pair<Attribute, WalkResult>> {
           if (!a.getType().isF32())
             return std::nullopt;
           return std::make_pair(
@@ -218,23 +217,24 @@ private:
   bool accumulateF32, fused, masterWeights;
   AttrTypeReplacer replacer;
 
-  llvm::DenseSet<Operation *> keepF32Ops;   // from keep-f32
+  llvm::DenseSet<Operation *> keepF32Ops; // from keep-f32
   llvm::DenseSet<OperationName> reportedTosa;
-  llvm::DenseSet<Operation *> kept;         // keep-f32 + master chains
-  llvm::DenseSet<Operation *> skipped;      // already-demoted groups
+  llvm::DenseSet<Operation *> kept;    // keep-f32 + master chains
+  llvm::DenseSet<Operation *> skipped; // already-demoted groups
   llvm::SetVector<Operation *> accumulators;
   llvm::SetVector<Operation *> fusedGenerics;
-  llvm::DenseMap<Value, Type> keptArgs;     // master-weights state
+  llvm::DenseMap<Value, Type> keptArgs; // master-weights state
   llvm::DenseMap<func::FuncOp, llvm::BitVector> keptResults;
   SmallVector<Boundary> boundaries;
 };
 
 bool isSupportedDialect(Operation *op) {
   Dialect *d = op->getDialect();
-  return d && isa<func::FuncDialect, arith::ArithDialect, math::MathDialect,
-                  tensor::TensorDialect, linalg::LinalgDialect,
-                  scf::SCFDialect, ml_program::MLProgramDialect,
-                  lowp::LowpDialect, BuiltinDialect>(d);
+  return d &&
+         isa<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+             tensor::TensorDialect, linalg::LinalgDialect, scf::SCFDialect,
+             ml_program::MLProgramDialect, lowp::LowpDialect, BuiltinDialect>(
+             d);
 }
 
 LogicalResult Demoter::precheck(ArrayRef<OperationName> keepNames) {
@@ -394,9 +394,8 @@ void Demoter::classify() {
       // Only a group whose f32 inits are made here (fill, empty, extf) is
       // complete; an f32 init from elsewhere (an argument) is demoted with
       // everything else, so the op is an accumulator to fix like any other.
-      bool inputsNarrow = llvm::none_of(l.getDpsInputs(), [](Value v) {
-        return containsF32(v.getType());
-      });
+      bool inputsNarrow = llvm::none_of(
+          l.getDpsInputs(), [](Value v) { return containsF32(v.getType()); });
       bool initsLocal = llvm::all_of(l.getDpsInits(), [](Value v) {
         Operation *def = v.getDefiningOp();
         return def && isa<linalg::FillOp, tensor::EmptyOp, arith::ExtFOp>(def);
@@ -480,8 +479,7 @@ void widenCapturedUses(Operation *op, Value oldValue, Value narrowValue,
   llvm::DenseMap<Region *, Value> widened;
   for (OpOperand &use : llvm::make_early_inc_range(oldValue.getUses())) {
     Operation *user = use.getOwner();
-    if (!op->isProperAncestor(user) ||
-        llvm::any_of(widened, [&](auto &entry) {
+    if (!op->isProperAncestor(user) || llvm::any_of(widened, [&](auto &entry) {
           return entry.second.getDefiningOp() == user;
         }))
       continue;
@@ -575,11 +573,10 @@ void Demoter::fixAccumulatorInitsAndResults(linalg::LinalgOp op) {
           builder, empty.getLoc(), cast<RankedTensorType>(wideTensor),
           empty.getDynamicSizes());
       Type wideElt = cast<RankedTensorType>(wideTensor).getElementType();
-      Value value = castFloat(builder, fill.getLoc(), fill.getInputs()[0],
-                              wideElt);
-      auto wideFill = linalg::FillOp::create(builder, fill.getLoc(),
-                                             ValueRange{value},
-                                             ValueRange{wideEmpty});
+      Value value =
+          castFloat(builder, fill.getLoc(), fill.getInputs()[0], wideElt);
+      auto wideFill = linalg::FillOp::create(
+          builder, fill.getLoc(), ValueRange{value}, ValueRange{wideEmpty});
       operand.set(wideFill.getResult(0));
     } else {
       operand.set(castFloat(builder, op.getLoc(), init, wideTensor));
@@ -603,8 +600,8 @@ void Demoter::narrowFusedResults(linalg::GenericOp op) {
 
 void Demoter::fixKeptArguments() {
   for (auto [arg, type] : keptArgs) {
-    auto func = cast<func::FuncOp>(
-        cast<BlockArgument>(arg).getOwner()->getParentOp());
+    auto func =
+        cast<func::FuncOp>(cast<BlockArgument>(arg).getOwner()->getParentOp());
     OpBuilder builder = OpBuilder::atBlockBegin(&func.getBody().front());
     Type narrowType = convert(arg.getType());
     // The bf16 copy of the FP32 master that feeds the compute.
@@ -653,9 +650,8 @@ void Demoter::updateFunctionTypes() {
     });
     if (func.getNumResults() && results.empty())
       return;
-    func.setType(FunctionType::get(func.getContext(),
-                                   func.getBody().front().getArgumentTypes(),
-                                   results));
+    func.setType(FunctionType::get(
+        func.getContext(), func.getBody().front().getArgumentTypes(), results));
   });
 }
 
@@ -671,13 +667,13 @@ void Demoter::reconcileCalls() {
         type.getNumResults() != call.getNumResults())
       return;
     OpBuilder builder(call);
-    for (auto [operand, want] : llvm::zip(call->getOpOperands(),
-                                          type.getInputs()))
+    for (auto [operand, want] :
+         llvm::zip(call->getOpOperands(), type.getInputs()))
       if (operand.get().getType() != want)
         operand.set(castFloat(builder, call.getLoc(), operand.get(), want));
     builder.setInsertionPointAfter(call);
-    for (auto [result, want] : llvm::zip(call->getResults(),
-                                         type.getResults())) {
+    for (auto [result, want] :
+         llvm::zip(call->getResults(), type.getResults())) {
       Type have = result.getType();
       if (have == want)
         continue;
@@ -744,11 +740,10 @@ LogicalResult fuseElementwise(ModuleOp module) {
   if (failed(applyOpPatternsGreedily(elementwise, std::move(toLinalg), strict)))
     return failure();
   RewritePatternSet patterns(ctx);
-  linalg::populateElementwiseOpsFusionPatterns(
-      patterns, [](OpOperand *fused) {
-        Operation *producer = fused->get().getDefiningOp();
-        return producer && producer->hasOneUse();
-      });
+  linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *fused) {
+    Operation *producer = fused->get().getDefiningOp();
+    return producer && producer->hasOneUse();
+  });
   return applyPatternsGreedily(module, std::move(patterns));
 }
 
@@ -760,9 +755,8 @@ struct DemoteToNarrowPass
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     auto bad = [&](StringRef option, StringRef value, StringRef expected) {
-      emitError(module.getLoc())
-          << "bf16-demote: invalid " << option << "='" << value
-          << "'; expected " << expected;
+      emitError(module.getLoc()) << "bf16-demote: invalid " << option << "='"
+                                 << value << "'; expected " << expected;
       signalPassFailure();
     };
     SmallVector<OperationName> keepNames;

@@ -1,4 +1,4 @@
-//===- DetectTrainedState.cpp - Find and tie the trained state -------------===//
+//===- DetectTrainedState.cpp - Find and tie the trained state ------------===//
 //
 // Part of bf16-opt. See the pass description in Passes.td.
 //
@@ -96,8 +96,8 @@ struct DetectTrainedStatePass
         return ret.emitError()
                << "ambiguous tie: argument #" << a << " is updated by both "
                << "result #" << tiedResultOf[a] << " and result #" << k
-               << "; set " << kTiedToAttr << " on one of them and "
-               << kRoleAttr << " = \"input\" where needed";
+               << "; set " << kTiedToAttr << " on one of them and " << kRoleAttr
+               << " = \"input\" where needed";
       tiedResultOf[a] = k;
       tiedArgOf[k] = a;
       return success();
@@ -156,8 +156,8 @@ struct DetectTrainedStatePass
         if (!role.empty() && role != kRoleInput)
           return func.emitError()
                  << "argument #" << a << " is marked " << kRoleAttr << " = \""
-                 << role << "\" but no result updates it; add "
-                 << kTiedToAttr << " = " << a << " to the result that does";
+                 << role << "\" but no result updates it; add " << kTiedToAttr
+                 << " = " << a << " to the result that does";
         func.setArgAttr(a, kRoleAttr, StringAttr::get(ctx, kRoleInput));
         continue;
       }
@@ -177,7 +177,8 @@ struct DetectTrainedStatePass
         InFlightDiagnostic remark =
             emitRemark(func.getArgument(a).getLoc())
             << "trained state: argument #" << a << " of @" << func.getName()
-            << " is " << (role == kRoleParam ? "a parameter" : "optimizer state")
+            << " is "
+            << (role == kRoleParam ? "a parameter" : "optimizer state")
             << ", updated by result #" << k;
         if (Operation *update = updateOpOf[k]) {
           remark << " through '" << update->getName() << "'";

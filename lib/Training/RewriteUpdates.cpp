@@ -1,4 +1,4 @@
-//===- RewriteUpdates.cpp - SR / Kahan / split weight updates --------------===//
+//===- RewriteUpdates.cpp - SR / Kahan / split weight updates -------------===//
 //
 // Part of bf16-opt. See the pass description in Passes.td and
 // docs/TrainingABI.md for the state ABI.
@@ -60,18 +60,17 @@ linalg::GenericOp toGeneric(RewriterBase &rewriter, Operation *op) {
   SmallVector<Value> dynSizes;
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
-      dynSizes.push_back(tensor::DimOp::create(rewriter, loc,
-                                               op->getOperand(0), d));
+      dynSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op->getOperand(0), d));
   Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                        type.getElementType(), dynSizes);
-  SmallVector<AffineMap> maps(
-      op->getNumOperands() + 1,
-      rewriter.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<AffineMap> maps(op->getNumOperands() + 1,
+                              rewriter.getMultiDimIdentityMap(type.getRank()));
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{type}, op->getOperands(), ValueRange{init},
-      maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+      rewriter, loc, TypeRange{type}, op->getOperands(), ValueRange{init}, maps,
+      iterators, [&](OpBuilder &b, Location l, ValueRange args) {
         OperationState state(l, op->getName());
         state.addOperands(args.drop_back());
         state.addTypes(type.getElementType());
@@ -140,8 +139,8 @@ void RewriteUpdatesPass::runOnOperation() {
       if (a < 0 || func.getResultAttr(k, kStateAttr))
         continue;
       StringRef role = getRole(func, a);
-      if (role != kRoleParam &&
-          !(applyTo == mlir::bf16::ApplyTo::AllState && role == kRoleOptimizerState))
+      if (role != kRoleParam && !(applyTo == mlir::bf16::ApplyTo::AllState &&
+                                  role == kRoleOptimizerState))
         continue;
       args.push_back(a);
       results.push_back(k);
@@ -157,8 +156,10 @@ void RewriteUpdatesPass::runOnOperation() {
   if (!any) {
     InFlightDiagnostic diag =
         funcs.empty() ? emitError(module.getLoc()) : funcs.front().emitError();
-    diag << "rounding=" << stringify(rounding) << " needs a trained-state update to "
-         << "rewrite (apply-to=" << stringify(applyTo) << "), but none was found in the "
+    diag << "rounding=" << stringify(rounding)
+         << " needs a trained-state update to "
+         << "rewrite (apply-to=" << stringify(applyTo)
+         << "), but none was found in the "
          << "module; run bf16-detect-trained-state first or tie results to "
          << "their arguments with " << kTiedToAttr;
     signalPassFailure();
@@ -184,10 +185,11 @@ LogicalResult RewriteUpdatesPass::checkItem(func::FuncOp func,
       (mode == Mode::Stochastic || state == mlir::bf16::StateStorage::Globals))
     return emitError(arg.getLoc())
            << "argument #" << item.arg << " has the dynamic shape " << type
-           << ": " << (mode == Mode::Stochastic
-                           ? "rounding=stochastic needs static shapes "
-                             "(lowp.random_bits)"
-                           : "state=globals needs static shapes")
+           << ": "
+           << (mode == Mode::Stochastic
+                   ? "rounding=stochastic needs static shapes "
+                     "(lowp.random_bits)"
+                   : "state=globals needs static shapes")
            << "; use static shapes"
            << (mode == Mode::Stochastic ? "" : " or state=arguments");
   FailureOr<UpdateMatch> match = matchUpdate(ret.getOperand(item.result), arg);
@@ -265,11 +267,12 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
       item.state = func.getArgument(*idx);
     }
   } else if (globals) {
-    std::tie(stepGlobal, step) = createGlobalState(
-        func, lowp::stringify(lowp::StateKind::RngStep), i64);
+    std::tie(stepGlobal, step) =
+        createGlobalState(func, lowp::stringify(lowp::StateKind::RngStep), i64);
   } else {
-    FailureOr<unsigned> idx =
-        addArgument(i64, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt), func.getLoc());
+    FailureOr<unsigned> idx = addArgument(
+        i64, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt),
+        func.getLoc());
     if (failed(idx))
       return failure();
     stepArg = *idx;
@@ -313,7 +316,10 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
                          *item.stateArg)))
       return failure();
   if (stepArg &&
-      failed(addResult(nextStep, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt), *stepArg)))
+      failed(addResult(
+          nextStep,
+          attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt),
+          *stepArg)))
     return failure();
   return success();
 }
@@ -361,9 +367,10 @@ Value RewriteUpdatesPass::randomBits(OpBuilder &b, Location loc, Type like,
   return lowp::RandomBitsOp::create(b, loc, type, seedValue, streamValue, step);
 }
 
-std::pair<Value, Value>
-RewriteUpdatesPass::buildUpdate(OpBuilder &b, Operation *scalarOp,
-                                unsigned stateOperand, Value extra) {
+std::pair<Value, Value> RewriteUpdatesPass::buildUpdate(OpBuilder &b,
+                                                        Operation *scalarOp,
+                                                        unsigned stateOperand,
+                                                        Value extra) {
   Location loc = scalarOp->getLoc();
   Value w = scalarOp->getOperand(stateOperand);
   Value u = scalarOp->getOperand(1 - stateOperand);
@@ -383,14 +390,14 @@ RewriteUpdatesPass::buildUpdate(OpBuilder &b, Operation *scalarOp,
   case Mode::Kahan: {
     if (getElementTypeOrSelf(u.getType()) != narrow)
       u = arith::TruncFOp::create(b, loc, narrow, u);
-    auto k = lowp::KahanUpdateOp::create(
-        b, loc, w.getType(), w.getType(), lowp::RoundingMode::nearest_even, w,
-        extra, u);
+    auto k = lowp::KahanUpdateOp::create(b, loc, w.getType(), w.getType(),
+                                         lowp::RoundingMode::nearest_even, w,
+                                         extra, u);
     return {k.getNewW(), k.getNewC()};
   }
   case Mode::Split: {
-    auto sp = lowp::SplitUpdateOp::create(b, loc, w.getType(),
-                                          extra.getType(), w, extra, u);
+    auto sp = lowp::SplitUpdateOp::create(b, loc, w.getType(), extra.getType(),
+                                          w, extra, u);
     return {sp.getNewHi(), sp.getNewLo()};
   }
   case Mode::Nearest:
@@ -483,9 +490,9 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
     maps.push_back(identity);
     resultTypes.push_back(item.state.getType());
   }
-  auto newGeneric = linalg::GenericOp::create(
-      rewriter, loc, resultTypes, inputs, outputs, maps,
-      generic.getIteratorTypesArray());
+  auto newGeneric =
+      linalg::GenericOp::create(rewriter, loc, resultTypes, inputs, outputs,
+                                maps, generic.getIteratorTypesArray());
   newGeneric->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
   Block *oldBody = generic.getBody();
   SmallVector<Type> argTypes;
@@ -494,8 +501,8 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
     argTypes.push_back(getElementTypeOrSelf(v.getType()));
     argLocs.push_back(loc);
   }
-  Block *body = rewriter.createBlock(&newGeneric.getRegion(), {}, argTypes,
-                                     argLocs);
+  Block *body =
+      rewriter.createBlock(&newGeneric.getRegion(), {}, argTypes, argLocs);
   SmallVector<Value> mapped;
   unsigned numInputs = generic.getNumDpsInputs();
   for (unsigned i = 0; i < oldBody->getNumArguments(); ++i)
@@ -519,10 +526,10 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
   // new generic (same result numbers).
   for (Item &other : *items)
     if (other.newState && other.newState.getDefiningOp() == generic)
-      other.newState =
-          newGeneric->getResult(cast<OpResult>(other.newState).getResultNumber());
-  rewriter.replaceOp(generic, newGeneric.getResults().take_front(
-                                  generic->getNumResults()));
+      other.newState = newGeneric->getResult(
+          cast<OpResult>(other.newState).getResultNumber());
+  rewriter.replaceOp(
+      generic, newGeneric.getResults().take_front(generic->getNumResults()));
   if (mode != Mode::Stochastic)
     item.newState = newGeneric->getResults().back();
   return success();

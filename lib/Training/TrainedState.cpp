@@ -1,4 +1,4 @@
-//===- TrainedState.cpp - Update matching for trained state ----------------===//
+//===- TrainedState.cpp - Update matching for trained state ---------------===//
 //
 // Part of bf16-opt.
 //

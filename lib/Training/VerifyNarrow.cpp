@@ -1,4 +1,4 @@
-//===- VerifyNarrow.cpp - Prove that the IR is BF16-only -------------------===//
+//===- VerifyNarrow.cpp - Prove that the IR is BF16-only ------------------===//
 //
 // Part of bf16-opt. See the pass description in Passes.td.
 //
@@ -66,8 +66,8 @@ struct VerifyNarrowPass
     // Inside a linalg body: allowed when the linalg op is.
     if (auto parent = op->getParentOfType<linalg::LinalgOp>())
       return allowed(parent);
-    if (isa<tensor::EmptyOp, linalg::FillOp, arith::ExtFOp,
-            arith::ConstantOp>(op))
+    if (isa<tensor::EmptyOp, linalg::FillOp, arith::ExtFOp, arith::ConstantOp>(
+            op))
       return op->getNumResults() == 1 &&
              feedsOnlyAccumulatorInits(op->getResult(0));
     if (auto trunc = dyn_cast<arith::TruncFOp>(op))

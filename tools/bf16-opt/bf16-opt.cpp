@@ -1,4 +1,4 @@
-//===- bf16-opt.cpp - The bf16-opt driver -----------------------------------===//
+//===- bf16-opt.cpp - The bf16-opt driver ---------------------------------===//
 //
 // Part of bf16-opt. An opt-style driver (MlirOptMain) with every upstream
 // dialect, extension and pass plus everything of ours. Upstream is registered
@@ -35,8 +35,7 @@ static int runOptMain(int argc, char **argv) {
   mlir::bf16::registerDialects(registry);
 
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "bf16-opt: FP32 training steps to BF16-only IR\n",
-      registry));
+      argc, argv, "bf16-opt: FP32 training steps to BF16-only IR\n", registry));
 }
 
 /// MLIR's parser and verifier recurse once per nesting level (about 1.2 KB

@@ -1,4 +1,4 @@
-//===- bf16-plugin.cpp - bf16-opt as an mlir-opt plugin ---------------------===//
+//===- bf16-plugin.cpp - bf16-opt as an mlir-opt plugin -------------------===//
 //
 // Part of bf16-opt. Load with
 //   mlir-opt --load-dialect-plugin=libBF16Plugin.so \

@@ -1,4 +1,4 @@
-//===- bf16-run.cpp - JIT-run a training step for N steps ------------------===//
+//===- bf16-run.cpp - JIT-run a training step for N steps -----------------===//
 //
 // Part of bf16-opt. Usage:
 //   bf16-run step.mlir [--pre=<pipeline>] [--steps=N] [--entry=NAME]
@@ -40,19 +40,22 @@ static cl::OptionCategory runCategory("bf16-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<step.mlir>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
-    prePipeline("pre", cl::desc("Pass pipeline run before lowering, e.g. "
-                                "'bf16-train{rounding=kahan}'"),
+    prePipeline("pre",
+                cl::desc("Pass pipeline run before lowering, e.g. "
+                         "'bf16-train{rounding=kahan}'"),
                 cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string>
-    lowering("lowering", cl::desc("Pass pipeline lowering to the LLVM "
-                                  "dialect (must emit C interfaces)"),
-             cl::init("lowp-emulated-to-llvm{emit-c-interface=1}"), cl::cat(runCategory));
+    lowering("lowering",
+             cl::desc("Pass pipeline lowering to the LLVM "
+                      "dialect (must emit C interfaces)"),
+             cl::init("lowp-emulated-to-llvm{emit-c-interface=1}"),
+             cl::cat(runCategory));
 static cl::opt<std::string> entryName("entry", cl::desc("Step function"),
                                       cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> steps("steps", cl::desc("Number of steps"),
                                cl::init(10), cl::cat(runCategory));
-static cl::opt<uint64_t> seed("seed", cl::desc("Initializer seed"),
-                              cl::init(1), cl::cat(runCategory));
+static cl::opt<uint64_t> seed("seed", cl::desc("Initializer seed"), cl::init(1),
+                              cl::cat(runCategory));
 static cl::opt<double> paramScale("param-scale",
                                   cl::desc("Parameters ~ U[-s, s)"),
                                   cl::init(0.1), cl::cat(runCategory));
@@ -63,19 +66,24 @@ static cl::opt<double>
 static cl::opt<int64_t> intRange("int-range",
                                  cl::desc("Integer inputs ~ U{0..n-1}"),
                                  cl::init(4), cl::cat(runCategory));
-static cl::list<std::string> sets("set", cl::desc("IDX=VALUE for a scalar "
-                                                  "argument"), cl::cat(runCategory));
-static cl::list<std::string> npys("npy", cl::desc("IDX=FILE.npy for a "
-                                                  "tensor argument"), cl::cat(runCategory));
+static cl::list<std::string> sets("set",
+                                  cl::desc("IDX=VALUE for a scalar "
+                                           "argument"),
+                                  cl::cat(runCategory));
+static cl::list<std::string> npys("npy",
+                                  cl::desc("IDX=FILE.npy for a "
+                                           "tensor argument"),
+                                  cl::cat(runCategory));
 static cl::list<unsigned> printArgs("print-arg",
-                                    cl::desc("Print argument IDX at the end"), cl::cat(runCategory));
+                                    cl::desc("Print argument IDX at the end"),
+                                    cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
                                   cl::init(2), cl::cat(runCategory));
-static cl::opt<bool> perfJIT(
-    "perf-jit",
-    cl::desc("Register the JIT-compiled code with perf (jitdump), for "
-             "`perf record -k 1` + `perf inject --jit`"),
-    cl::init(false), cl::cat(runCategory));
+static cl::opt<bool>
+    perfJIT("perf-jit",
+            cl::desc("Register the JIT-compiled code with perf (jitdump), for "
+                     "`perf record -k 1` + `perf inject --jit`"),
+            cl::init(false), cl::cat(runCategory));
 
 static int error(const llvm::Twine &message) {
   llvm::errs() << "bf16-run: error: " << message << "\n";

@@ -37,10 +37,10 @@ public:
     if (!operand)
       operand = arith::ConstantOp::create(builder, loc,
                                           builder.getF32FloatAttr(0.0f));
-    auto trunc = arith::TruncFOp::create(
-        builder, loc, builder.getBF16Type(), operand,
-        arith::RoundingModeAttr::get(&context, mode),
-        arith::FastMathFlagsAttr());
+    auto trunc =
+        arith::TruncFOp::create(builder, loc, builder.getBF16Type(), operand,
+                                arith::RoundingModeAttr::get(&context, mode),
+                                arith::FastMathFlagsAttr());
     Attribute attr = FloatAttr::get(
         builder.getF32Type(), APFloat(APFloat::IEEEsingle(), APInt(32, bits)));
     SmallVector<OpFoldResult> results;
@@ -48,8 +48,8 @@ public:
     if (succeeded(trunc->fold(ArrayRef<Attribute>{attr}, results)) &&
         results.size() == 1)
       if (auto f = dyn_cast_or_null<FloatAttr>(dyn_cast<Attribute>(results[0])))
-        out = static_cast<uint16_t>(
-            f.getValue().bitcastToAPInt().getZExtValue());
+        out =
+            static_cast<uint16_t>(f.getValue().bitcastToAPInt().getZExtValue());
     trunc->erase();
     return out;
   }

@@ -47,8 +47,7 @@ TEST(DotBF16Pair, DenormalsAreFlushed) {
             0x00800000u);
   // Tininess before rounding: 2^-126 - 2^-150 rounds (ties to even) up to
   // 2^-126, but the exact value is tiny, so the step flushes it to +0.
-  EXPECT_EQ(dotBF16Pair(0x00800000u, 0, pow2(-75), 0, pow2(-75) | 0x8000),
-            0u);
+  EXPECT_EQ(dotBF16Pair(0x00800000u, 0, pow2(-75), 0, pow2(-75) | 0x8000), 0u);
   // Just above the threshold nothing is flushed: 2^-126 + 2^-149 - 2^-150
   // is normal and ties to the even 2^-126.
   EXPECT_EQ(dotBF16Pair(0x00800001u, 0, pow2(-75), 0, pow2(-75) | 0x8000),
@@ -115,8 +114,8 @@ TEST(DotBF16Pair, MatchesVdpbf16ps) {
     std::copy(acc, acc + 16, hw);
     bf16test::hwDpbf16psx16(hw, a, b);
     for (int i = 0; i < 16; ++i) {
-      uint32_t ref = dotBF16Pair(acc[i], a[2 * i], a[2 * i + 1], b[2 * i],
-                                 b[2 * i + 1]);
+      uint32_t ref =
+          dotBF16Pair(acc[i], a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1]);
       flushed += (ref & 0x7FFFFFFFu) == 0;
       if (ref != hw[i] && ++mismatches <= 5)
         ADD_FAILURE() << std::hex << "acc=" << acc[i] << " a=" << a[2 * i]

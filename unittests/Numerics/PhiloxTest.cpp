@@ -43,7 +43,8 @@ TEST(Philox, RandomBitsFollowsDocumentedCounterLayout) {
                                    static_cast<uint32_t>(step),
                                    static_cast<uint32_t>(step >> 32)};
     std::array<uint32_t, 2> key = {0x89ABCDEFu, 0x01234567u};
-    EXPECT_EQ(randomBits(seed, stream, step, i), philox4x32_10(ctr, key)[i & 3]);
+    EXPECT_EQ(randomBits(seed, stream, step, i),
+              philox4x32_10(ctr, key)[i & 3]);
   }
 }
 

@@ -14,11 +14,10 @@ namespace {
 /// Inputs for the exhaustive-in-r test: specials plus pseudo-random finite
 /// patterns of both signs across the whole exponent range.
 std::vector<uint32_t> srInputs() {
-  std::vector<uint32_t> xs = {0x3F800000u, 0x3F80FFFFu, 0x3F808000u,
-                              0x3F800001u, 0xBF80ABCDu, 0x00000001u,
-                              0x0000FFFFu, 0x807F1234u, 0x7F7FFFFFu,
-                              0xFF7F0001u, 0x00800000u, 0x7F800000u,
-                              0x00000000u, 0x80000000u};
+  std::vector<uint32_t> xs = {
+      0x3F800000u, 0x3F80FFFFu, 0x3F808000u, 0x3F800001u, 0xBF80ABCDu,
+      0x00000001u, 0x0000FFFFu, 0x807F1234u, 0x7F7FFFFFu, 0xFF7F0001u,
+      0x00800000u, 0x7F800000u, 0x00000000u, 0x80000000u};
   std::mt19937 gen(12345);
   while (xs.size() < 3000) {
     uint32_t b = gen();

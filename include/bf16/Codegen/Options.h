@@ -26,8 +26,8 @@ BF16_ENUM_OPTION(BF16DotKind, BF16_DOT_KIND)
 #define BF16_TARGET(X)                                                         \
   X(Host, "host", "detect the host CPU")                                       \
   X(AVX512BF16, "avx512bf16", "vcvtneps2bf16 and vdpbf16ps")                   \
-  X(AVX512, "avx512", "integer rounding recipes, FMA dot products")           \
-  X(AVX2, "avx2", "integer rounding recipes, FMA dot products")               \
+  X(AVX512, "avx512", "integer rounding recipes, FMA dot products")            \
+  X(AVX2, "avx2", "integer rounding recipes, FMA dot products")                \
   X(Emulated, "emulated", "integer rounding recipes, FMA dot products")
 BF16_ENUM_OPTION(Target, BF16_TARGET)
 

@@ -1,4 +1,4 @@
-//===- Passes.h - bf16-opt code generation passes ----------------*- C++ -*-===//
+//===- Passes.h - bf16-opt code generation passes ---------------*- C++ -*-===//
 //
 // Part of bf16-opt. The linalg-to-native passes of `bf16-train-to-llvm`
 // (declared in Passes.td, one file per pass under lib/Codegen/<stage>), their
@@ -67,8 +67,7 @@ LogicalResult vectorizeElementwiseOp(RewriterBase &rewriter,
 /// lowp.random_bits on static-shape tensors becomes a loop that computes
 /// `lanes` Philox blocks per vector<lanes x i32> and stores each block's four
 /// words to four consecutive elements (bf16-convert-random-bits-to-vector).
-void populateFuseRandomBitsPatterns(RewritePatternSet &patterns,
-                                    int64_t lanes);
+void populateFuseRandomBitsPatterns(RewritePatternSet &patterns, int64_t lanes);
 
 #define GEN_PASS_DECL
 #include "bf16/Codegen/Passes.h.inc"

@@ -1,4 +1,4 @@
-//===- Passes.h - bf16-opt dialect conversions -------------------*- C++ -*-===//
+//===- Passes.h - bf16-opt dialect conversions ------------------*- C++ -*-===//
 //
 // Part of bf16-opt. The dialect conversions (declared in Passes.td), one
 // header per conversion, and their registration.

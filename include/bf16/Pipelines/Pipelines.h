@@ -8,9 +8,9 @@
 #ifndef BF16_PIPELINES_PIPELINES_H
 #define BF16_PIPELINES_PIPELINES_H
 
-#include "mlir/Pass/PassManager.h"
 #include "bf16/Codegen/Options.h"
 #include "bf16/Training/Options.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -27,8 +27,8 @@ struct EmulatedToLLVMOptions
 };
 
 /// Builds the portable lowering of a module that uses lowp ops on tensors,
-/// vectors or scalars down to the LLVM dialect: bf16-convert-lowp-to-arith, then
-/// one-shot bufferization across function boundaries (identity-layout
+/// vectors or scalars down to the LLVM dialect: bf16-convert-lowp-to-arith,
+/// then one-shot bufferization across function boundaries (identity-layout
 /// memrefs), linalg to loops, and the upstream conversions to LLVM. No
 /// target-specific instruction is used, so the result runs on any x86-64.
 /// buildTrainToLLVMPipeline is the target-aware one (docs/Lowering.md).
@@ -38,7 +38,8 @@ void buildEmulatedToLLVMPipeline(OpPassManager &pm,
 /// Options of the `bf16-train-to-llvm` pipeline.
 struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
   PassOptions::Option<Target> target{
-      *this, "target", llvm::cl::desc("Instruction set; host detects AVX512-BF16"),
+      *this, "target",
+      llvm::cl::desc("Instruction set; host detects AVX512-BF16"),
       llvm::cl::init(Target::Host), clValues(Target{})};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
@@ -46,10 +47,11 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
       llvm::cl::init(false)};
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
-      llvm::cl::desc("Vectorize all-parallel linalg ops at 16 lanes "
-                     "(bf16-vectorize-linalg-elementwise) and lowp.random_bits on "
-                     "tensors (bf16-convert-random-bits-to-vector); results are "
-                     "unchanged"),
+      llvm::cl::desc(
+          "Vectorize all-parallel linalg ops at 16 lanes "
+          "(bf16-vectorize-linalg-elementwise) and lowp.random_bits on "
+          "tensors (bf16-convert-random-bits-to-vector); results are "
+          "unchanged"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> outline{
       *this, "outline",
@@ -65,9 +67,9 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
 /// is an explicit `lowp.round nearest_even_ftz` (hardware semantics on all
 /// targets); on AVX512-BF16 targets it becomes `vcvtneps2bf16`, elsewhere the
 /// integer recipe, so all targets give bit-identical results.
-LogicalResult
-buildTrainToLLVMPipeline(OpPassManager &pm, const TrainToLLVMOptions &options,
-                         function_ref<LogicalResult(const Twine &)> errorHandler);
+LogicalResult buildTrainToLLVMPipeline(
+    OpPassManager &pm, const TrainToLLVMOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler);
 
 /// Whether the host CPU has AVX512-BF16 (and AVX512VL).
 bool hostHasAVX512BF16();
@@ -76,7 +78,8 @@ bool hostHasAVX512BF16();
 /// for each pass option it forwards).
 struct TrainOptions : public PassPipelineOptions<TrainOptions> {
   PassOptions::Option<InputForm> input{
-      *this, "input", llvm::cl::desc("Input form (tosa runs upstream tosa-to-linalg first)"),
+      *this, "input",
+      llvm::cl::desc("Input form (tosa runs upstream tosa-to-linalg first)"),
       llvm::cl::init(InputForm::Linalg), clValues(InputForm{})};
   PassOptions::Option<UpdateRounding> rounding{
       *this, "rounding", llvm::cl::desc("Weight-update rounding"),

@@ -52,8 +52,8 @@ struct StepRunnerOptions {
 
 /// One argument or result of the step (tensor-level signature).
 struct ValueInfo {
-  mlir::Type type;    ///< tensor or scalar type before lowering
-  std::string role;   ///< lowp.role / lowp.state, or "" for results
+  mlir::Type type;     ///< tensor or scalar type before lowering
+  std::string role;    ///< lowp.role / lowp.state, or "" for results
   int64_t tiedTo = -1; ///< results: the argument it feeds
 };
 
@@ -86,7 +86,7 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::string entry;
   std::vector<ValueInfo> args, res;
-  std::vector<std::unique_ptr<Buffer>> argBuffers;   // per argument
+  std::vector<std::unique_ptr<Buffer>> argBuffers;    // per argument
   std::vector<uint64_t> scalarArgs;                   // per argument (raw bits)
   std::vector<std::unique_ptr<Buffer>> resultBuffers; // last step's results
   std::vector<size_t> resultOffsets; // in the C-interface result struct

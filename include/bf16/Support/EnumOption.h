@@ -53,7 +53,7 @@
     TABLE(BF16_ENUM_OPTION_SYMBOL)                                             \
     return std::nullopt;                                                       \
   }                                                                            \
-  inline llvm::ArrayRef<llvm::StringLiteral> spellings(Enum) {                \
+  inline llvm::ArrayRef<llvm::StringLiteral> spellings(Enum) {                 \
     static const llvm::StringLiteral all[] = {TABLE(BF16_ENUM_OPTION_LIST)};   \
     return all;                                                                \
   }

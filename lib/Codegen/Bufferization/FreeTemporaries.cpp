@@ -1,4 +1,4 @@
-//===- FreeTemporaries.cpp - dealloc after the last use --------------------===//
+//===- FreeTemporaries.cpp - dealloc after the last use -------------------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md (stage 9).

@@ -1,4 +1,4 @@
-//===- UpdateInPlace.cpp - returned updates write into their argument ------===//
+//===- UpdateInPlace.cpp - returned updates write into their argument -----===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md (stage 8).
@@ -33,7 +33,8 @@ struct UpdateInPlacePass
         auto op = v.getDefiningOp<linalg::LinalgOp>();
         if (!op || !op.hasPureTensorSemantics())
           continue;
-        OpOperand *init = op.getDpsInitOperand(cast<OpResult>(v).getResultNumber());
+        OpOperand *init =
+            op.getDpsInitOperand(cast<OpResult>(v).getResultNumber());
         if (!init->get().getDefiningOp<tensor::EmptyOp>())
           continue;
         AffineMap outMap = op.getMatchingIndexingMap(init);

@@ -1,4 +1,4 @@
-//===- EmitCInterface.cpp - C interfaces for public functions ----------------------------------------===//
+//===- EmitCInterface.cpp - C interfaces for public functions -------------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
@@ -18,7 +18,8 @@ namespace bf16 {
 using namespace mlir;
 
 namespace {
-struct EmitCInterfacePass : public bf16::impl::EmitCInterfaceBase<EmitCInterfacePass> {
+struct EmitCInterfacePass
+    : public bf16::impl::EmitCInterfaceBase<EmitCInterfacePass> {
   void runOnOperation() override {
     UnitAttr unit = UnitAttr::get(&getContext());
     for (auto f : getOperation().getOps<func::FuncOp>())

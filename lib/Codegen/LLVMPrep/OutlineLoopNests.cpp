@@ -6,8 +6,8 @@
 // Every scf.for directly in a function's body is wrapped in an
 // scf.execute_region, the constants it uses are cloned into it, and the
 // region is outlined with upstream's outlineSingleBlockRegion into a
-// private function marked `noinline` for LLVM, so that LLVM compiles each loop nest as a
-// function of its own.
+// private function marked `noinline` for LLVM, so that LLVM compiles each loop
+// nest as a function of its own.
 //
 //===----------------------------------------------------------------------===//
 

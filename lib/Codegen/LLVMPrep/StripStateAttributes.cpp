@@ -1,11 +1,10 @@
-//===- StripStateAttributes.cpp - Drop the lowp ABI attributes ----------------------------------------===//
+//===- StripStateAttributes.cpp - Drop the lowp ABI attributes ------------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
 #include "bf16/Codegen/Passes.h"
-
 
 namespace mlir {
 namespace bf16 {
@@ -17,7 +16,8 @@ namespace bf16 {
 using namespace mlir;
 
 namespace {
-struct StripStateAttributesPass : public bf16::impl::StripStateAttributesBase<StripStateAttributesPass> {
+struct StripStateAttributesPass
+    : public bf16::impl::StripStateAttributesBase<StripStateAttributesPass> {
   void runOnOperation() override {
     Dialect *lowp = getContext().getLoadedDialect("lowp");
     auto strip = [&](DictionaryAttr dict) -> DictionaryAttr {

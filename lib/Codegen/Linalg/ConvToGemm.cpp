@@ -1,4 +1,4 @@
-//===- ConvToGemm.cpp - 2-D convolutions as im2col + batch_matmul ----------===//
+//===- ConvToGemm.cpp - 2-D convolutions as im2col + batch_matmul ---------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md ("Contractions").
@@ -34,7 +34,7 @@ bool isMulAddBody(Block &body) {
   if (!add)
     return false;
   Value out = body.getArgument(2);
-  Value prod = add.getLhs() == out ? add.getRhs()
+  Value prod = add.getLhs() == out   ? add.getRhs()
                : add.getRhs() == out ? add.getLhs()
                                      : Value();
   auto mul = prod ? prod.getDefiningOp<arith::MulFOp>() : arith::MulFOp();

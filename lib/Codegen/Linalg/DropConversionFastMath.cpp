@@ -1,4 +1,4 @@
-//===- DropConversionFastMath.cpp - No fast-math on extf/truncf ----------------------------------------===//
+//===- DropConversionFastMath.cpp - No fast-math on extf/truncf -----------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
@@ -18,7 +18,9 @@ namespace bf16 {
 using namespace mlir;
 
 namespace {
-struct DropConversionFastMathPass : public bf16::impl::DropConversionFastMathBase<DropConversionFastMathPass> {
+struct DropConversionFastMathPass
+    : public bf16::impl::DropConversionFastMathBase<
+          DropConversionFastMathPass> {
   void runOnOperation() override {
     // Unset (not `none`): a set attribute, whatever its value, is copied.
     getOperation().walk([&](Operation *op) {

@@ -1,4 +1,4 @@
-//===- DuplicateSharedFills.cpp - one fill per destination-passing use -----===//
+//===- DuplicateSharedFills.cpp - one fill per destination-passing use ----===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
@@ -49,9 +49,9 @@ struct DuplicateSharedFill : public OpRewritePattern<linalg::FillOp> {
       auto newEmpty = tensor::EmptyOp::create(
           rewriter, empty.getLoc(), empty.getType().getShape(),
           empty.getType().getElementType(), empty.getDynamicSizes());
-      auto newFill = linalg::FillOp::create(rewriter, fill.getLoc(),
-                                            fill.getInputs(),
-                                            ValueRange{newEmpty.getResult()});
+      auto newFill =
+          linalg::FillOp::create(rewriter, fill.getLoc(), fill.getInputs(),
+                                 ValueRange{newEmpty.getResult()});
       rewriter.modifyOpInPlace(use->getOwner(),
                                [&] { use->set(newFill.getResult(0)); });
     }

@@ -1,4 +1,4 @@
-//===- FoldTransposeIntoMatmul.cpp - transposes into GEMM maps -------------===//
+//===- FoldTransposeIntoMatmul.cpp - transposes into GEMM maps ------------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md ("Contractions").
@@ -39,14 +39,13 @@ bool isPlainOperandMap(AffineMap map, unsigned rank) {
          llvm::all_of(map.getResults(), llvm::IsaPred<AffineDimExpr>);
 }
 
-template <typename OpTy>
-struct FoldTranspose : public OpRewritePattern<OpTy> {
+template <typename OpTy> struct FoldTranspose : public OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     unsigned rank = std::is_same_v<OpTy, linalg::BatchMatmulOp> ? 3 : 2;
-    SmallVector<int64_t> swap = rank == 3 ? SmallVector<int64_t>{0, 2, 1}
-                                          : SmallVector<int64_t>{1, 0};
+    SmallVector<int64_t> swap =
+        rank == 3 ? SmallVector<int64_t>{0, 2, 1} : SmallVector<int64_t>{1, 0};
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     SmallVector<Value> inputs(op.getDpsInputs());
     if (inputs.size() != 2 || maps.size() != 3)

@@ -1,4 +1,4 @@
-//===- GeneralizeNarrowNamedOps.cpp - Generalize bf16-computing named ops ----------------------------------------===//
+//===- GeneralizeNarrowNamedOps.cpp - Generalize bf16-computing named ops -===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
@@ -19,7 +19,9 @@ namespace bf16 {
 using namespace mlir;
 
 namespace {
-struct GeneralizeNarrowNamedOpsPass : public bf16::impl::GeneralizeNarrowNamedOpsBase<GeneralizeNarrowNamedOpsPass> {
+struct GeneralizeNarrowNamedOpsPass
+    : public bf16::impl::GeneralizeNarrowNamedOpsBase<
+          GeneralizeNarrowNamedOpsPass> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> named;
     getOperation().walk([&](linalg::LinalgOp op) {

@@ -1,4 +1,4 @@
-//===- MatmulToMicrokernel.cpp - GEMMs to packed register-tiled kernels ----===//
+//===- MatmulToMicrokernel.cpp - GEMMs to packed register-tiled kernels ---===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md ("Contractions").
@@ -137,7 +137,8 @@ static linalg::GenericOp fusableRounding(linalg::LinalgOp op, Value c,
   auto dAlloc = d.getDefiningOp<memref::AllocOp>();
   auto dType = cast<MemRefType>(d.getType());
   if (!dAlloc || dAlloc->getBlock() != op->getBlock() ||
-      !dAlloc.getDynamicSizes().empty() || !dAlloc.getSymbolOperands().empty() ||
+      !dAlloc.getDynamicSizes().empty() ||
+      !dAlloc.getSymbolOperands().empty() ||
       dType.getShape() != cast<MemRefType>(c.getType()).getShape() ||
       !dType.getLayout().isIdentity())
     return {};
@@ -262,13 +263,13 @@ public:
     int64_t panels = ceilDiv(g.n, nr);
     int64_t steps = ceilDiv(g.k, p);
     auto packedType = MemRefType::get({panels, steps, nr * p}, elem);
-    Value packed = memref::AllocOp::create(b, loc, packedType,
-                                           b.getI64IntegerAttr(64));
+    Value packed =
+        memref::AllocOp::create(b, loc, packedType, b.getI64IntegerAttr(64));
     // A stored [k][m] with BF16 pairs: its pairs are packed like B's, in
     // panels of 16 rows of C, so that a row's pair is one 32-bit load.
     if (g.transA && p == 2) {
-      auto aType = MemRefType::get({ceilDiv(g.m, kLanes), steps, kLanes * p},
-                                   elem);
+      auto aType =
+          MemRefType::get({ceilDiv(g.m, kLanes), steps, kLanes * p}, elem);
       aPacked = memref::AllocOp::create(b, loc, aType, b.getI64IntegerAttr(64));
     }
     if (g.batched) {
@@ -353,9 +354,9 @@ private:
       for (int64_t j = 0; j < width / kLanes; ++j) {
         Value col = add(col0, j * kLanes);
         auto read = [&](Value r) -> Value {
-          return vector::TransferReadOp::create(
-              b, loc, rowType, src, at(batchIv, {r, col}), zero,
-              ArrayRef<bool>{nInBounds});
+          return vector::TransferReadOp::create(b, loc, rowType, src,
+                                                at(batchIv, {r, col}), zero,
+                                                ArrayRef<bool>{nInBounds});
         };
         Value v = read(row);
         if (p == 2) {
@@ -372,7 +373,8 @@ private:
     b.setInsertionPoint(panelLoop.getBody()->getTerminator());
     Value panel = panelLoop.getInductionVar();
     if (fullSteps > 0) {
-      auto stepLoop = scf::ForOp::create(b, loc, idx(0), idx(fullSteps), idx(1));
+      auto stepLoop =
+          scf::ForOp::create(b, loc, idx(0), idx(fullSteps), idx(1));
       OpBuilder::InsertionGuard inner(b);
       b.setInsertionPoint(stepLoop.getBody()->getTerminator());
       packStep(panel, stepLoop.getInductionVar(), /*hasSecondRow=*/true);
@@ -479,8 +481,9 @@ private:
     Value col = mul(step, p);
     if (p == 1) {
       Value s = memref::LoadOp::create(
-          b, loc, g.a, at(batchIv, g.transA ? std::initializer_list<Value>{col, row}
-                                            : std::initializer_list<Value>{row, col}));
+          b, loc, g.a,
+          at(batchIv, g.transA ? std::initializer_list<Value>{col, row}
+                               : std::initializer_list<Value>{row, col}));
       return vector::BroadcastOp::create(b, loc, accType, s);
     }
     auto pairType = VectorType::get({2}, elem);
@@ -502,7 +505,8 @@ private:
     }
     auto oneI32 = VectorType::get({1}, b.getI32Type());
     Value asI32 = vector::BitCastOp::create(b, loc, oneI32, pair);
-    Value scalar = vector::ExtractOp::create(b, loc, asI32, ArrayRef<int64_t>{0});
+    Value scalar =
+        vector::ExtractOp::create(b, loc, asI32, ArrayRef<int64_t>{0});
     Value splat = vector::BroadcastOp::create(b, loc, i32Vec, scalar);
     return vector::BitCastOp::create(b, loc, bVecType, splat);
   }
@@ -510,14 +514,14 @@ private:
   /// One K step of the kernel: loads the B vectors, then for every row the
   /// A broadcast and the multiply-accumulates, in place on `accs`
   /// (row-major, `cols` vectors per row).
-  void emitStep(Value packed, Value batchIv, Value panel, Value m0, int64_t rows,
-                int64_t cols, Value step, bool lastOddStep,
+  void emitStep(Value packed, Value batchIv, Value panel, Value m0,
+                int64_t rows, int64_t cols, Value step, bool lastOddStep,
                 SmallVectorImpl<Value> &accs) {
     SmallVector<Value> bv, bEven, bOdd;
     for (int64_t j = 0; j < cols; ++j) {
-      bv.push_back(vector::LoadOp::create(
-          b, loc, bVecType, packed,
-          ValueRange{panel, step, idx(j * kLanes * p)}));
+      bv.push_back(
+          vector::LoadOp::create(b, loc, bVecType, packed,
+                                 ValueRange{panel, step, idx(j * kLanes * p)}));
       if (g.scheme == Scheme::BF16Emulated) {
         auto [even, odd] = widenPairs(bv.back());
         bEven.push_back(even);
@@ -577,14 +581,13 @@ private:
           accs.push_back(g.scheme == Scheme::BF16Emulated ? flush(init) : init);
           continue;
         }
-        Value v = (mask && j == cols - 1)
-                      ? vector::MaskedLoadOp::create(b, loc, accType, g.c,
-                                                     cIndices(r, j), mask,
-                                                     zeroAcc)
-                            .getResult()
-                      : vector::LoadOp::create(b, loc, accType, g.c,
-                                               cIndices(r, j))
-                            .getResult();
+        Value v =
+            (mask && j == cols - 1)
+                ? vector::MaskedLoadOp::create(b, loc, accType, g.c,
+                                               cIndices(r, j), mask, zeroAcc)
+                      .getResult()
+                : vector::LoadOp::create(b, loc, accType, g.c, cIndices(r, j))
+                      .getResult();
         // vdpbf16ps reads a denormal accumulator as zero.
         accs.push_back(g.scheme == Scheme::BF16Emulated ? flush(v) : v);
       }
@@ -664,8 +667,7 @@ private:
   VectorType accType, bVecType, i32Vec;
 };
 
-template <typename OpTy>
-struct LowerGemm : public OpRewritePattern<OpTy> {
+template <typename OpTy> struct LowerGemm : public OpRewritePattern<OpTy> {
   LowerGemm(MLIRContext *ctx, const MicrokernelConfig &cfg)
       : OpRewritePattern<OpTy>(ctx), cfg(cfg) {}
   LogicalResult matchAndRewrite(OpTy op,
@@ -711,7 +713,8 @@ struct ConvertMatmulToMicrokernelPass
     cfg.f32 = f32;
     std::string why;
     if (!mlir::bf16::isValidMicrokernelConfig(cfg, why)) {
-      getOperation()->emitError() << "bf16-convert-matmul-to-microkernel: " << why;
+      getOperation()->emitError()
+          << "bf16-convert-matmul-to-microkernel: " << why;
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());

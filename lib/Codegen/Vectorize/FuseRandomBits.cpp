@@ -97,8 +97,8 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     auto flatten = [&](Value v) -> Value {
       if (rank == 1)
         return v;
-      return tensor::CollapseShapeOp::create(rewriter, loc, v,
-                                             ArrayRef<ReassociationIndices>{all});
+      return tensor::CollapseShapeOp::create(
+          rewriter, loc, v, ArrayRef<ReassociationIndices>{all});
     };
     SmallVector<Value> inputs, inits;
     for (auto [in, p] : llvm::zip(op.getDpsInputs(), plan))
@@ -127,7 +127,7 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       for (Value o : outs)
         outVecs.push_back(read(o));
       for (auto [i, p] : llvm::enumerate(plan))
-        map.map(body->getArgument(i), p.bits           ? bits[i]
+        map.map(body->getArgument(i), p.bits            ? bits[i]
                                       : p.tiedInit >= 0 ? outVecs[p.tiedInit]
                                                         : read(inputs[i]));
       for (auto [j, v] : llvm::enumerate(outVecs))
@@ -149,9 +149,9 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       }
       SmallVector<Value> updated;
       for (auto [v, o] : llvm::zip(body->getTerminator()->getOperands(), outs))
-        updated.push_back(vector::TransferWriteOp::create(
-                              b, loc, lookup(v), o, ValueRange{off},
-                              ArrayRef<bool>{true})
+        updated.push_back(vector::TransferWriteOp::create(b, loc, lookup(v), o,
+                                                          ValueRange{off},
+                                                          ArrayRef<bool>{true})
                               .getResult());
       return updated;
     };
@@ -159,8 +159,8 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     // `width` elements: slices[s][i] is the vector of input i's bits (null
     // for the inputs that are not random_bits).
     auto drawRun = [&](OpBuilder &b, Value off, int64_t count, int64_t width) {
-      SmallVector<SmallVector<Value>> slices(
-          llvm::divideCeil(count, width), SmallVector<Value>(numInputs));
+      SmallVector<SmallVector<Value>> slices(llvm::divideCeil(count, width),
+                                             SmallVector<Value>(numInputs));
       for (auto [i, p] : llvm::enumerate(plan)) {
         if (!p.bits)
           continue;
@@ -171,9 +171,9 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       return slices;
     };
 
-    auto loop = scf::ForOp::create(rewriter, loc, index(rewriter, 0),
-                                   index(rewriter, whole),
-                                   index(rewriter, run), inits);
+    auto loop =
+        scf::ForOp::create(rewriter, loc, index(rewriter, 0),
+                           index(rewriter, whole), index(rewriter, run), inits);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       Block *loopBody = loop.getBody();
@@ -182,7 +182,8 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       rewriter.setInsertionPointToEnd(loopBody);
       Value iv = loop.getInductionVar();
       SmallVector<Value> outs(loop.getRegionIterArgs());
-      SmallVector<SmallVector<Value>> slices = drawRun(rewriter, iv, run, lanes);
+      SmallVector<SmallVector<Value>> slices =
+          drawRun(rewriter, iv, run, lanes);
       for (auto [s, bits] : llvm::enumerate(slices)) {
         Value off = arith::AddIOp::create(rewriter, loc, iv,
                                           index(rewriter, s * lanes));
@@ -200,12 +201,12 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     }
     SmallVector<Value> replacements;
     for (auto [res, old] : llvm::zip(results, op.getResults()))
-      replacements.push_back(
-          rank == 1 ? res
-                    : tensor::ExpandShapeOp::create(
-                          rewriter, loc, old.getType(), res,
-                          ArrayRef<ReassociationIndices>{all})
-                          .getResult());
+      replacements.push_back(rank == 1
+                                 ? res
+                                 : tensor::ExpandShapeOp::create(
+                                       rewriter, loc, old.getType(), res,
+                                       ArrayRef<ReassociationIndices>{all})
+                                       .getResult());
     SmallVector<lowp::RandomBitsOp> used;
     for (InputPlan &p : plan)
       if (p.bits && !llvm::is_contained(used, p.bits))

@@ -1,12 +1,13 @@
-//===- VectorizeElementwise.cpp - Elementwise linalg ops to vectors --------===//
+//===- VectorizeElementwise.cpp - Elementwise linalg ops to vectors -------===//
 //
 // Part of bf16-opt. See the pass description in Codegen/Passes.td.
 //
 // Upstream building blocks only: every memref linalg op with a static
 // iteration space whose innermost loop is parallel (all-parallel ops, and
 // reductions over outer dimensions) is tiled with scf::tileUsingSCF to
-// 1 x ... x 1 x W tiles and each tile is vectorized with linalg::vectorize; the leading unit
-// dimensions are then cast away so that the bodies compute on vector<Wx..>.
+// 1 x ... x 1 x W tiles and each tile is vectorized with linalg::vectorize; the
+// leading unit dimensions are then cast away so that the bodies compute on
+// vector<Wx..>.
 //
 //===----------------------------------------------------------------------===//
 
@@ -100,7 +101,7 @@ struct FlattenMultiResultElementwise final : RewritePattern {
     auto v = dyn_cast<VectorType>(t);
     if (!v || v.getRank() < 2 || v.isScalable() ||
         llvm::any_of(v.getShape().drop_back(),
-                      [](int64_t d) { return d != 1; }))
+                     [](int64_t d) { return d != 1; }))
       return {};
     return VectorType::get({v.getShape().back()}, v.getElementType());
   }
@@ -118,8 +119,9 @@ struct FlattenMultiResultElementwise final : RewritePattern {
     SmallVector<Type> types;
     for (Type t : op->getResultTypes())
       types.push_back(flat(t));
-    Operation *newOp = rewriter.create(op->getLoc(), op->getName().getIdentifier(),
-                                       operands, types, op->getAttrs());
+    Operation *newOp =
+        rewriter.create(op->getLoc(), op->getName().getIdentifier(), operands,
+                        types, op->getAttrs());
     SmallVector<Value> results;
     for (auto [res, old] : llvm::zip(newOp->getResults(), op->getResults()))
       results.push_back(vector::ShapeCastOp::create(rewriter, op->getLoc(),
@@ -136,8 +138,8 @@ struct VectorizeElementwisePass
   void runOnOperation() override {
     if (width < 1 || width > 64) {
       getOperation()->emitError()
-          << "bf16-vectorize-linalg-elementwise: width=" << static_cast<int64_t>(width)
-          << " must be in [1, 64]";
+          << "bf16-vectorize-linalg-elementwise: width="
+          << static_cast<int64_t>(width) << " must be in [1, 64]";
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> candidates;

@@ -1,4 +1,4 @@
-//===- LowpToArith.cpp - Expand lowp ops into arith -------------------------===//
+//===- LowpToArith.cpp - Expand lowp ops into arith -----------------------===//
 //
 // Part of bf16-opt. The portable, bit-exact lowering of the lowp dialect; see
 // the pass description in include/bf16/Conversion/Passes.td and the
@@ -100,8 +100,8 @@ Value philoxBits(Emitter &e, Value index, Value seed, Value stream,
   Value lane = e.trunc(e.i32(), e.band(index, e.c64(3)));
   Value result = c[3];
   for (int w = 2; w >= 0; --w)
-    result = e.select(e.cmp(arith::CmpIPredicate::eq, lane, e.c32(w)), c[w],
-                      result);
+    result =
+        e.select(e.cmp(arith::CmpIPredicate::eq, lane, e.c32(w)), c[w], result);
   return result;
 }
 
@@ -118,7 +118,8 @@ bool hasTensorType(Operation *op) {
 template <typename OpTy>
 struct ScalarOrVectorPattern : public OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
-  LogicalResult precondition(OpTy op, ConversionPatternRewriter &rewriter) const {
+  LogicalResult precondition(OpTy op,
+                             ConversionPatternRewriter &rewriter) const {
     if (hasTensorType(op))
       return rewriter.notifyMatchFailure(op, "tensors go through linalg first");
     return success();
@@ -133,8 +134,8 @@ struct RoundLowering : ScalarOrVectorPattern<RoundOp> {
     if (failed(precondition(op, rewriter)))
       return failure();
     Emitter e(rewriter, op.getLoc(), op.getType());
-    rewriter.replaceOp(op, roundF32(e, adaptor.getInput(), op.getMode(),
-                                    adaptor.getBits()));
+    rewriter.replaceOp(
+        op, roundF32(e, adaptor.getInput(), op.getMode(), adaptor.getBits()));
     return success();
   }
 };
@@ -152,8 +153,8 @@ struct SRAddLowering : ScalarOrVectorPattern<SRAddOp> {
       u = widenBF16(e, u);
     Value sum = arith::AddFOp::create(rewriter, op.getLoc(),
                                       widenBF16(e, adaptor.getW()), u);
-    rewriter.replaceOp(op, roundF32(e, sum, RoundingMode::stochastic,
-                                    adaptor.getBits()));
+    rewriter.replaceOp(
+        op, roundF32(e, sum, RoundingMode::stochastic, adaptor.getBits()));
     return success();
   }
 };
@@ -189,8 +190,7 @@ struct SplitUpdateLowering : ScalarOrVectorPattern<SplitUpdateOp> {
     // m = f32((hi << 16) | lo), exactly.
     Value hiBits = e.zext(e.i32(), e.bitcast(e.i16(), adaptor.getHi()));
     Value loBits = e.zext(e.i32(), adaptor.getLo());
-    Value master =
-        e.bitcast(e.f32(), e.bor(e.shl(hiBits, e.c32(16)), loBits));
+    Value master = e.bitcast(e.f32(), e.bor(e.shl(hiBits, e.c32(16)), loBits));
     Value u = adaptor.getU();
     if (getElementTypeOrSelf(u.getType()) != rewriter.getF32Type())
       u = widenBF16(e, u);
@@ -219,9 +219,8 @@ struct RandomBitsLowering : ScalarOrVectorPattern<RandomBitsOp> {
       for (int64_t i = 0, n = v.getNumElements(); i < n; ++i)
         iota.push_back(APInt(64, i));
       auto idxType = cast<VectorType>(e.i64());
-      index = arith::ConstantOp::create(
-          rewriter, op.getLoc(), idxType,
-          DenseElementsAttr::get(idxType, iota));
+      index = arith::ConstantOp::create(rewriter, op.getLoc(), idxType,
+                                        DenseElementsAttr::get(idxType, iota));
     } else {
       index = e.c64(0);
     }
@@ -259,7 +258,8 @@ struct RandomBitsOnTensor : OpConversionPattern<RandomBitsOp> {
           // Row-major linear index of this element.
           Value linear = arith::ConstantIndexOp::create(b, l, 0);
           for (int64_t d = 0; d < rank; ++d) {
-            Value dim = arith::ConstantIndexOp::create(b, l, type.getDimSize(d));
+            Value dim =
+                arith::ConstantIndexOp::create(b, l, type.getDimSize(d));
             Value idx = linalg::IndexOp::create(b, l, d);
             linear = arith::AddIOp::create(
                 b, l, arith::MulIOp::create(b, l, linear, dim), idx);
@@ -323,8 +323,7 @@ void mlir::bf16::populateLowpTensorToLinalgLegality(ConversionTarget &target) {
 
 void mlir::bf16::populateLowpToArithPatterns(RewritePatternSet &patterns) {
   patterns.add<RoundLowering, SRAddLowering, KahanUpdateLowering,
-               SplitUpdateLowering,
-               RandomBitsLowering>(patterns.getContext());
+               SplitUpdateLowering, RandomBitsLowering>(patterns.getContext());
 }
 
 void mlir::bf16::populateLowpToArithLegality(ConversionTarget &target) {

@@ -1,4 +1,4 @@
-//===- LowpToX86.cpp - lowp.round ftz to vcvtneps2bf16 ---------------------===//
+//===- LowpToX86.cpp - lowp.round ftz to vcvtneps2bf16 --------------------===//
 //
 // Part of bf16-opt. See the pass description in Conversion/Passes.td.
 //
@@ -6,9 +6,8 @@
 
 #include "bf16/Conversion/LowpToX86/LowpToX86.h"
 #include "bf16/Conversion/LowpToArith/LowpToArith.h"
-#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
-#include "bf16/Conversion/LowpToArith/LowpToArith.h"
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
+#include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -46,10 +45,12 @@ struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
       return rewriter.notifyMatchFailure(op, "not an f32 -> bf16 scalar");
     auto wide = VectorType::get({8}, rewriter.getF32Type());
     auto narrow = VectorType::get({8}, rewriter.getBF16Type());
-    Value splat = vector::BroadcastOp::create(rewriter, loc, wide, op.getInput());
-    Value cvt = x86vector::CvtPackedF32ToBF16Op::create(rewriter, loc, narrow,
-                                                        splat);
-    rewriter.replaceOpWithNewOp<vector::ExtractOp>(op, cvt, ArrayRef<int64_t>{0});
+    Value splat =
+        vector::BroadcastOp::create(rewriter, loc, wide, op.getInput());
+    Value cvt =
+        x86vector::CvtPackedF32ToBF16Op::create(rewriter, loc, narrow, splat);
+    rewriter.replaceOpWithNewOp<vector::ExtractOp>(op, cvt,
+                                                   ArrayRef<int64_t>{0});
     return success();
   }
 };
@@ -57,8 +58,8 @@ struct RoundToCvtNePs2Bf16 : public OpRewritePattern<lowp::RoundOp> {
 /// lowp.kahan_update nearest_even_ftz on bf16 vectors of 8 or 16 lanes (or
 /// scalars) as its four 16-bit-FPU steps -- exact widening, one f32 op,
 /// lowp.round -- so that RoundToCvtNePs2Bf16 turns each rounding into
-/// vcvtneps2bf16 (bf16-convert-lowp-to-arith would use the integer recipe). Both
-/// lowerings take the step order from bf16::buildKahanSteps: same bits.
+/// vcvtneps2bf16 (bf16-convert-lowp-to-arith would use the integer recipe).
+/// Both lowerings take the step order from bf16::buildKahanSteps: same bits.
 struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(lowp::KahanUpdateOp op,
@@ -76,16 +77,15 @@ struct DecomposeKahanUpdate : public OpRewritePattern<lowp::KahanUpdateOp> {
     Location loc = op.getLoc();
     Type wide = v ? Type(VectorType::get(v.getShape(), rewriter.getF32Type()))
                   : Type(rewriter.getF32Type());
-    auto mode = lowp::RoundingModeAttr::get(rewriter.getContext(),
-                                            lowp::RoundingMode::nearest_even_ftz);
+    auto mode = lowp::RoundingModeAttr::get(
+        rewriter.getContext(), lowp::RoundingMode::nearest_even_ftz);
     auto [s, c] = bf16::buildKahanSteps(
         op.getW(), op.getC(), op.getU(), [&](bool isAdd, Value x, Value y) {
           Value wx = arith::ExtFOp::create(rewriter, loc, wide, x);
           Value wy = arith::ExtFOp::create(rewriter, loc, wide, y);
-          Value r = isAdd ? arith::AddFOp::create(rewriter, loc, wx, wy)
-                                .getResult()
-                          : arith::SubFOp::create(rewriter, loc, wx, wy)
-                                .getResult();
+          Value r =
+              isAdd ? arith::AddFOp::create(rewriter, loc, wx, wy).getResult()
+                    : arith::SubFOp::create(rewriter, loc, wx, wy).getResult();
           return lowp::RoundOp::create(rewriter, loc, t, mode, r, Value())
               .getResult();
         });

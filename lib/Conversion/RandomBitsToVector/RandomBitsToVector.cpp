@@ -1,4 +1,4 @@
-//===- RandomBitsToVector.cpp - Blocked Philox for lowp.random_bits --------===//
+//===- RandomBitsToVector.cpp - Blocked Philox for lowp.random_bits -------===//
 //
 // Part of bf16-opt. See the pass description in Conversion/Passes.td and
 // docs/Numerics.md.
@@ -7,7 +7,8 @@
 // elements that computes `lanes` Philox4x32-10 blocks at once, one per lane
 // of a vector<lanes x i32> counter, and stores the four words of each block
 // to four consecutive elements: one block per four elements, where the
-// per-element linalg body of bf16-convert-lowp-to-arith computes one per element.
+// per-element linalg body of bf16-convert-lowp-to-arith computes one per
+// element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +20,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-
 
 namespace mlir {
 namespace bf16 {
@@ -41,8 +41,7 @@ Value fillRun(OpBuilder &b, Location loc, lowp::RandomBitsOp op, Value dest,
       bf16::buildPhiloxRun(b, loc, op, offset, count, storeWidth);
   for (auto [k, v] : llvm::enumerate(run)) {
     Value at = arith::AddIOp::create(
-        b, loc, offset,
-        arith::ConstantIndexOp::create(b, loc, k * storeWidth));
+        b, loc, offset, arith::ConstantIndexOp::create(b, loc, k * storeWidth));
     dest = vector::TransferWriteOp::create(b, loc, v, dest, ValueRange{at},
                                            ArrayRef<bool>{true})
                .getResult();

@@ -1,4 +1,4 @@
-//===- TruncFToLowp.cpp - arith.truncf f32->bf16 as lowp.round -------------===//
+//===- TruncFToLowp.cpp - arith.truncf f32->bf16 as lowp.round ------------===//
 //
 // Part of bf16-opt. See the pass description in Conversion/Passes.td.
 //
@@ -27,7 +27,8 @@ struct TruncFToRound : public OpRewritePattern<arith::TruncFOp> {
       : OpRewritePattern(ctx), mode(mode) {}
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!lowp::isSupportedWideType(getElementTypeOrSelf(op.getIn().getType())) ||
+    if (!lowp::isSupportedWideType(
+            getElementTypeOrSelf(op.getIn().getType())) ||
         !lowp::isSupportedNarrowType(getElementTypeOrSelf(op.getType())))
       return rewriter.notifyMatchFailure(op, "not f32 -> narrow");
     rewriter.replaceOpWithNewOp<lowp::RoundOp>(op, op.getType(), mode,
@@ -38,7 +39,8 @@ struct TruncFToRound : public OpRewritePattern<arith::TruncFOp> {
 };
 
 struct ConvertTruncFToLowpPass
-    : public mlir::bf16::impl::ConvertTruncFToLowpBase<ConvertTruncFToLowpPass> {
+    : public mlir::bf16::impl::ConvertTruncFToLowpBase<
+          ConvertTruncFToLowpPass> {
   using Base::Base;
   void runOnOperation() override {
     lowp::RoundingMode m = mode == mlir::bf16::TruncFRounding::NearestEven

@@ -1,4 +1,4 @@
-//===- TruncFToLowp.h - arith.truncf to lowp.round ---------------*- C++ -*-===//
+//===- TruncFToLowp.h - arith.truncf to lowp.round --------------*- C++ -*-===//
 //
 // Part of bf16-opt.
 //

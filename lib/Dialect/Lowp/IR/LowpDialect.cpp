@@ -1,4 +1,4 @@
-//===- LowpDialect.cpp - lowp dialect registration -------------------------===//
+//===- LowpDialect.cpp - lowp dialect registration ------------------------===//
 //
 // Part of bf16-opt.
 //
@@ -14,8 +14,8 @@
 using namespace mlir;
 using namespace mlir::lowp;
 
-#include "bf16/Dialect/Lowp/IR/LowpOpsDialect.cpp.inc"
 #include "bf16/Dialect/Lowp/IR/LowpEnums.cpp.inc"
+#include "bf16/Dialect/Lowp/IR/LowpOpsDialect.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "bf16/Dialect/Lowp/IR/LowpAttrs.cpp.inc"
@@ -31,9 +31,8 @@ void LowpDialect::initialize() {
       >();
 }
 
-Operation *LowpDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *LowpDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   auto typed = dyn_cast<TypedAttr>(value);
   if (!typed || typed.getType() != type)
     return nullptr;
@@ -112,12 +111,12 @@ static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
     if (!i || !i.getType().isInteger())
       return emit() << "must be an integer argument index";
     if (i.getValue().isNegative() || i.getValue().uge(numArgs))
-      return emit() << "names argument " << i
-                    << " but the function has " << numArgs << " argument(s)";
+      return emit() << "names argument " << i << " but the function has "
+                    << numArgs << " argument(s)";
     return success();
   }
-  return op->emitOpError() << "unknown lowp " << where << " attribute '"
-                           << name << "'";
+  return op->emitOpError() << "unknown lowp " << where << " attribute '" << name
+                           << "'";
 }
 
 static unsigned numFunctionArgs(Operation *op) {
@@ -127,13 +126,13 @@ static unsigned numFunctionArgs(Operation *op) {
 }
 
 LogicalResult LowpDialect::verifyRegionArgAttribute(Operation *op, unsigned,
-                                                    unsigned, NamedAttribute attr) {
+                                                    unsigned,
+                                                    NamedAttribute attr) {
   if (attr.getName().getValue() == kRoleAttrName) {
     auto s = dyn_cast<StringAttr>(attr.getValue());
     if (!s || !symbolizeArgRole(s.getValue()))
-      return op->emitOpError()
-             << "argument attribute '" << kRoleAttrName << "' must be "
-             << oneOf(spellings(ArgRole{}));
+      return op->emitOpError() << "argument attribute '" << kRoleAttrName
+                               << "' must be " << oneOf(spellings(ArgRole{}));
     return success();
   }
   if (attr.getName().getValue() == kTiedToAttrName)
@@ -146,7 +145,7 @@ LogicalResult LowpDialect::verifyRegionResultAttribute(Operation *op, unsigned,
                                                        unsigned,
                                                        NamedAttribute attr) {
   if (attr.getName().getValue() == kRoleAttrName)
-    return op->emitOpError() << "'" << kRoleAttrName
-                             << "' belongs on an argument, not a result";
+    return op->emitOpError()
+           << "'" << kRoleAttrName << "' belongs on an argument, not a result";
   return verifyStateAttr(op, attr, numFunctionArgs(op), "result");
 }

@@ -1,4 +1,4 @@
-//===- LowpOps.cpp - lowp op verifiers and folders -------------------------===//
+//===- LowpOps.cpp - lowp op verifiers and folders ------------------------===//
 //
 // Part of bf16-opt. Folders evaluate the reference numerics library
 // (bf16/Numerics/Reference.h) on constant operands, so every fold is
@@ -45,8 +45,9 @@ static LogicalResult verifySameContainer(Operation *op,
   for (const NamedType &t : types)
     if (auto tensor = dyn_cast<RankedTensorType>(t.type);
         tensor && tensor.getEncoding())
-      return op->emitOpError() << "'" << t.name << "' has type " << t.type
-                               << "; tensors with an encoding are not supported";
+      return op->emitOpError()
+             << "'" << t.name << "' has type " << t.type
+             << "; tensors with an encoding are not supported";
   const NamedType &first = types.front();
   for (const NamedType &other : types.drop_front()) {
     bool sameKind = containerKind(first.type) == containerKind(other.type);
@@ -57,7 +58,8 @@ static LogicalResult verifySameContainer(Operation *op,
         sameShape = a.getShape() == b.getShape() &&
                     a.getScalableDims() == b.getScalableDims();
       } else if (auto a = dyn_cast<RankedTensorType>(first.type)) {
-        sameShape = a.getShape() == cast<RankedTensorType>(other.type).getShape();
+        sameShape =
+            a.getShape() == cast<RankedTensorType>(other.type).getShape();
       }
     }
     if (!sameKind || !sameShape)
@@ -84,8 +86,8 @@ static LogicalResult verifyWideElement(Operation *op, StringRef name,
                                        Type type) {
   Type elt = getElementTypeOrSelf(type);
   if (!isSupportedWideType(elt))
-    return op->emitOpError() << "'" << name
-                             << "' element type must be f32; got " << elt;
+    return op->emitOpError()
+           << "'" << name << "' element type must be f32; got " << elt;
   return success();
 }
 
@@ -135,9 +137,7 @@ public:
     }
     return std::nullopt;
   }
-  uint32_t at(size_t i) const {
-    return rawBits(dense ? elements[i] : scalar);
-  }
+  uint32_t at(size_t i) const { return rawBits(dense ? elements[i] : scalar); }
   bool isDense() const { return dense; }
   size_t size() const { return dense ? elements.size() : 1; }
 
@@ -250,15 +250,15 @@ static LogicalResult verifyNarrowUpdate(Operation *op, StringRef name,
   Type tElt = getElementTypeOrSelf(targetType);
   Type uElt = getElementTypeOrSelf(uType);
   if (uElt != tElt && !isSupportedWideType(uElt))
-    return op->emitOpError() << "'u' element type must be " << tElt
-                             << " (the type of '" << name << "') or f32; got "
-                             << uElt;
+    return op->emitOpError()
+           << "'u' element type must be " << tElt << " (the type of '" << name
+           << "') or f32; got " << uElt;
   return success();
 }
 
 LogicalResult SRAddOp::verify() {
-  if (failed(verifyNarrowUpdate(*this, "w", getW().getType(),
-                                getU().getType())))
+  if (failed(
+          verifyNarrowUpdate(*this, "w", getW().getType(), getU().getType())))
     return failure();
   return verifySameContainer(*this, {{"w", getW().getType()},
                                      {"u", getU().getType()},
@@ -296,8 +296,8 @@ LogicalResult KahanUpdateOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SplitUpdateOp::verify() {
-  if (failed(verifyNarrowUpdate(*this, "hi", getHi().getType(),
-                                getU().getType())))
+  if (failed(
+          verifyNarrowUpdate(*this, "hi", getHi().getType(), getU().getType())))
     return failure();
   return verifySameContainer(*this, {{"hi", getHi().getType()},
                                      {"lo", getLo().getType()},

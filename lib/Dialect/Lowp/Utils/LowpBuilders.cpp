@@ -34,9 +34,9 @@ std::array<Value, 4> philoxBlock(ArithEmitter &e, Value ctr0, Value seed,
   auto wide = [&](Value scalar32) {
     return w.splat(s.zext(s.b.getI64Type(), scalar32));
   };
-  std::array<Value, 4> c = {
-      w.zext(w.i64(), ctr0), wide(stream), wide(s.trunc(s.i32(), step)),
-      wide(s.trunc(s.i32(), s.shr(step, s.c64(32))))};
+  std::array<Value, 4> c = {w.zext(w.i64(), ctr0), wide(stream),
+                            wide(s.trunc(s.i32(), step)),
+                            wide(s.trunc(s.i32(), s.shr(step, s.c64(32))))};
   Value m0 = w.c64(0xD2511F53u), m1 = w.c64(0xCD9E8D57u);
   for (int round = 0; round < 10; ++round) {
     if (round > 0) {
@@ -64,8 +64,8 @@ int64_t zipPosition(int64_t p, int64_t blocks) {
 } // namespace
 
 std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
-                                                   Value ctr0, Value seed,
-                                                   Value stream, Value step) {
+                                                    Value ctr0, Value seed,
+                                                    Value stream, Value step) {
   ArithEmitter e(b, loc, ctr0.getType());
   return philoxBlock(e, ctr0, seed, stream, step);
 }
@@ -80,8 +80,7 @@ SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
   // the lane number, so lo32(offset / 4) + lane is exact.
   Value first = arith::ShRUIOp::create(
       b, loc, offset, arith::ConstantIndexOp::create(b, loc, 2));
-  Value first32 =
-      arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
+  Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
   SmallVector<int32_t> iota(blocks);
   std::iota(iota.begin(), iota.end(), 0);
   Value lanes = arith::ConstantOp::create(

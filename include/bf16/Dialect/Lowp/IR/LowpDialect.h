@@ -7,18 +7,18 @@
 #ifndef BF16_DIALECT_LOWP_IR_LOWPDIALECT_H
 #define BF16_DIALECT_LOWP_IR_LOWPDIALECT_H
 
+#include "bf16/Support/EnumOption.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "bf16/Support/EnumOption.h"
 #include "mlir/IR/Dialect.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/VectorInterfaces.h"
 
-#include "bf16/Dialect/Lowp/IR/LowpOpsDialect.h.inc"
 #include "bf16/Dialect/Lowp/IR/LowpEnums.h.inc"
+#include "bf16/Dialect/Lowp/IR/LowpOpsDialect.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "bf16/Dialect/Lowp/IR/LowpAttrs.h.inc"

@@ -29,7 +29,8 @@ namespace bf16 {
 /// a vector type); only the element type varies.
 class ArithEmitter {
 public:
-  ArithEmitter(OpBuilder &b, Location loc, Type like) : b(b), loc(loc), like(like) {}
+  ArithEmitter(OpBuilder &b, Location loc, Type like)
+      : b(b), loc(loc), like(like) {}
 
   Type shaped(Type elt) const {
     if (auto v = dyn_cast<VectorType>(like))
