@@ -17,6 +17,10 @@ PACKAGES=(
   # tests: `pip install ./python` into a --system-site-packages venv
   # (test/python/pip-install.test; wheel for --no-build-isolation)
   python3-venv python3-wheel
+  # the main job and the study: Fashion-MNIST, the King James text, progress
+  # bars and figures (bf16_opt.data, scripts/demo.py, scripts/study.py)
+  dataset-fashion-mnist bible-kjv bible-kjv-text python3-tqdm
+  python3-matplotlib
 )
 
 missing=()

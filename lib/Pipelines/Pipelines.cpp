@@ -188,6 +188,8 @@ LogicalResult mlir::bf16::buildTrainPipeline(
   rewrite.applyTo = options.applyTo;
   rewrite.state = options.state;
   pm.addPass(createRewriteUpdates(rewrite));
+  if (options.diagnostics)
+    pm.addPass(createCountCancelledUpdates());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   return success();

@@ -52,36 +52,6 @@ Type stateType(Mode mode, Type t) {
   return i16;
 }
 
-/// Rebuilds a tensor-level elementwise arith op as a linalg.generic with
-/// identity maps, so that all tensor updates are rewritten in a body.
-linalg::GenericOp toGeneric(RewriterBase &rewriter, Operation *op) {
-  Location loc = op->getLoc();
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  SmallVector<Value> dynSizes;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (type.isDynamicDim(d))
-      dynSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, op->getOperand(0), d));
-  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                       type.getElementType(), dynSizes);
-  SmallVector<AffineMap> maps(op->getNumOperands() + 1,
-                              rewriter.getMultiDimIdentityMap(type.getRank()));
-  SmallVector<utils::IteratorType> iterators(type.getRank(),
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{type}, op->getOperands(), ValueRange{init}, maps,
-      iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-        OperationState state(l, op->getName());
-        state.addOperands(args.drop_back());
-        state.addTypes(type.getElementType());
-        state.addAttributes(op->getAttrs());
-        Operation *scalar = b.create(state);
-        linalg::YieldOp::create(b, l, scalar->getResults());
-      });
-  rewriter.replaceOp(op, generic.getResults());
-  return generic;
-}
-
 /// Stores `value` into the global `sym` (wrapping a scalar in a 0-d tensor).
 static void storeGlobal(OpBuilder &b, Location loc, FlatSymbolRefAttr sym,
                         Value value) {
@@ -435,7 +405,7 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
   bool isTensor = isa<ShapedType>(op->getResult(0).getType());
   if (isa<arith::AddFOp, arith::SubFOp>(op) && isTensor) {
     rewriter.setInsertionPoint(op);
-    toGeneric(rewriter, op);
+    elementwiseToGeneric(rewriter, op);
     m = rematch();
   } else if (auto l = dyn_cast<linalg::LinalgOp>(op);
              l && !isa<linalg::GenericOp>(op)) {
@@ -465,50 +435,20 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
   }
 
   auto generic = cast<linalg::GenericOp>(op);
-  unsigned numLoops = generic.getNumLoops();
-  AffineMap identity = rewriter.getMultiDimIdentityMap(numLoops);
   rewriter.setInsertionPoint(generic);
-  SmallVector<Value> inputs(generic.getInputs());
-  SmallVector<Value> outputs(generic.getOutputs());
-  SmallVector<AffineMap> maps;
-  for (OpOperand *in : generic.getDpsInputOperands())
-    maps.push_back(generic.getMatchingIndexingMap(in));
-  unsigned extraInputs = 0;
+  SmallVector<Value> extraInputs, extraInits;
   if (mode == Mode::Stochastic) {
     Type like = generic->getResult(m->resultIndex).getType();
-    inputs.push_back(randomBits(rewriter, loc, like, item.arg, step));
-    maps.push_back(identity);
-    extraInputs = 1;
-  }
-  for (OpOperand &out : generic.getDpsInitsMutable())
-    maps.push_back(generic.getMatchingIndexingMap(&out));
-  SmallVector<Type> resultTypes(generic->getResultTypes());
-  if (mode != Mode::Stochastic) {
+    extraInputs.push_back(randomBits(rewriter, loc, like, item.arg, step));
+  } else {
     // The state tensor is both the init of its new value and, through the
     // init's block argument, the value read by the body (in place).
-    outputs.push_back(item.state);
-    maps.push_back(identity);
-    resultTypes.push_back(item.state.getType());
+    extraInits.push_back(item.state);
   }
-  auto newGeneric =
-      linalg::GenericOp::create(rewriter, loc, resultTypes, inputs, outputs,
-                                maps, generic.getIteratorTypesArray());
-  newGeneric->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
-  Block *oldBody = generic.getBody();
-  SmallVector<Type> argTypes;
-  SmallVector<Location> argLocs;
-  for (Value v : llvm::concat<Value>(inputs, outputs)) {
-    argTypes.push_back(getElementTypeOrSelf(v.getType()));
-    argLocs.push_back(loc);
-  }
-  Block *body =
-      rewriter.createBlock(&newGeneric.getRegion(), {}, argTypes, argLocs);
-  SmallVector<Value> mapped;
+  linalg::GenericOp newGeneric =
+      appendGenericOperands(rewriter, generic, extraInputs, extraInits);
+  Block *body = newGeneric.getBody();
   unsigned numInputs = generic.getNumDpsInputs();
-  for (unsigned i = 0; i < oldBody->getNumArguments(); ++i)
-    mapped.push_back(body->getArgument(i < numInputs ? i : i + extraInputs));
-  rewriter.mergeBlocks(oldBody, body, mapped);
-
   Operation *scalarOp = m->scalarOp;
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   Value extra = mode == Mode::Stochastic

@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::bf16;
@@ -214,4 +215,74 @@ int64_t mlir::bf16::getTiedArgument(func::FuncOp func, unsigned resultIndex) {
 StringRef mlir::bf16::getRole(func::FuncOp func, unsigned argIndex) {
   auto attr = func.getArgAttrOfType<StringAttr>(argIndex, kRoleAttr);
   return attr ? attr.getValue() : StringRef();
+}
+
+linalg::GenericOp mlir::bf16::elementwiseToGeneric(RewriterBase &rewriter,
+                                                   Operation *op) {
+  Location loc = op->getLoc();
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  SmallVector<Value> dynSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op->getOperand(0), d));
+  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                       type.getElementType(), dynSizes);
+  SmallVector<AffineMap> maps(op->getNumOperands() + 1,
+                              rewriter.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{type}, op->getOperands(), ValueRange{init}, maps,
+      iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        OperationState state(l, op->getName());
+        state.addOperands(args.drop_back());
+        state.addTypes(type.getElementType());
+        state.addAttributes(op->getAttrs());
+        Operation *scalar = b.create(state);
+        linalg::YieldOp::create(b, l, scalar->getResults());
+      });
+  rewriter.replaceOp(op, generic.getResults());
+  return generic;
+}
+
+linalg::GenericOp mlir::bf16::appendGenericOperands(RewriterBase &rewriter,
+                                                    linalg::GenericOp generic,
+                                                    ValueRange extraInputs,
+                                                    ValueRange extraInits) {
+  Location loc = generic.getLoc();
+  AffineMap identity = rewriter.getMultiDimIdentityMap(generic.getNumLoops());
+  SmallVector<Value> inputs(generic.getInputs());
+  SmallVector<Value> outputs(generic.getOutputs());
+  SmallVector<AffineMap> maps;
+  for (OpOperand *in : generic.getDpsInputOperands())
+    maps.push_back(generic.getMatchingIndexingMap(in));
+  llvm::append_range(inputs, extraInputs);
+  maps.append(extraInputs.size(), identity);
+  for (OpOperand &out : generic.getDpsInitsMutable())
+    maps.push_back(generic.getMatchingIndexingMap(&out));
+  llvm::append_range(outputs, extraInits);
+  maps.append(extraInits.size(), identity);
+  SmallVector<Type> resultTypes(generic->getResultTypes());
+  llvm::append_range(resultTypes, extraInits.getTypes());
+  auto newGeneric =
+      linalg::GenericOp::create(rewriter, loc, resultTypes, inputs, outputs,
+                                maps, generic.getIteratorTypesArray());
+  newGeneric->setDiscardableAttrs(generic->getDiscardableAttrDictionary());
+  SmallVector<Type> argTypes;
+  SmallVector<Location> argLocs;
+  for (Value v : llvm::concat<Value>(inputs, outputs)) {
+    argTypes.push_back(getElementTypeOrSelf(v.getType()));
+    argLocs.push_back(loc);
+  }
+  Block *oldBody = generic.getBody();
+  Block *body =
+      rewriter.createBlock(&newGeneric.getRegion(), {}, argTypes, argLocs);
+  SmallVector<Value> mapped;
+  unsigned numInputs = generic.getNumDpsInputs();
+  for (unsigned i = 0; i < oldBody->getNumArguments(); ++i)
+    mapped.push_back(
+        body->getArgument(i < numInputs ? i : i + extraInputs.size()));
+  rewriter.mergeBlocks(oldBody, body, mapped);
+  return newGeneric;
 }

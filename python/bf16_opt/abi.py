@@ -10,6 +10,7 @@ ROLE_ATTR = "lowp.role"
 TIED_TO_ATTR = "lowp.tied_to"
 STATE_ATTR = "lowp.state"
 STATE_OF_ATTR = "lowp.state_of"
+UPDATE_STATS_OF_ATTR = "lowp.update_stats_of"
 
 ROLE_PARAM = "param"
 ROLE_OPTIMIZER_STATE = "optimizer_state"

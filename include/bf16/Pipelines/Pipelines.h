@@ -106,6 +106,11 @@ struct TrainOptions : public PassPipelineOptions<TrainOptions> {
       llvm::cl::desc("Mixed-precision baseline: f32 trained state and update, "
                      "bf16 compute (needs rounding=nearest)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> diagnostics{
+      *this, "diagnostics",
+      llvm::cl::desc("Also return, per parameter, the number of non-zero and "
+                     "of cancelled updates (bf16-count-cancelled-updates)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> remarks{
       *this, "remarks",
       llvm::cl::desc("Emit a remark per detected trained state"),
@@ -113,7 +118,8 @@ struct TrainOptions : public PassPipelineOptions<TrainOptions> {
 };
 
 /// Builds `bf16-train`: [tosa-to-linalg] -> bf16-detect-trained-state ->
-/// bf16-demote -> bf16-rewrite-updates -> canonicalize -> cse. Fails (with
+/// bf16-demote -> bf16-rewrite-updates -> [bf16-count-cancelled-updates] ->
+/// canonicalize -> cse. Fails (with
 /// `errorHandler`) on inconsistent options.
 LogicalResult
 buildTrainPipeline(OpPassManager &pm, const TrainOptions &options,

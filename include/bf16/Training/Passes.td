@@ -240,6 +240,42 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
   ];
 }
 
+def CountCancelledUpdates : Pass<"bf16-count-cancelled-updates",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Count, per parameter and step, the non-zero updates and the "
+                "updates that rounding cancelled";
+  let description = [{
+    Update-cancellation diagnostics (docs/TrainingABI.md). For every
+    parameter (`lowp.role = "param"`) whose new value is a tied result, the
+    step also returns a `tensor<2xi64>` with
+
+    * `[0]`: the number of elements whose update is non-zero (a NaN update
+      counts as non-zero, `-0.0` as zero);
+    * `[1]`: among those, the elements whose stored value did not change
+      (`new == old` as floats; for `rounding=split` the low half must not
+      change either): the update was cancelled by rounding.
+
+    The new result carries `lowp.update_stats_of = <argument index>` and is
+    not tied to an argument. The update is found as `bf16-rewrite-updates`
+    leaves it: `lowp.sr_add`, `lowp.kahan_update` (the stored value is the
+    weight, not the compensation), `lowp.split_update`, or the plain
+    `arith.addf`/`arith.subf` of `rounding=nearest`, master weights or an
+    FP32 step. Run it after `bf16-rewrite-updates`; `--bf16-train` runs it
+    with `diagnostics=true`.
+
+    The counts are exact integers. The update op writes one `i8` flag per
+    element; two reductions count them (per last-dimension column in `i32`,
+    then in `i64`). A step without this pass computes nothing extra.
+
+    A parameter whose update cannot be found is an error naming it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def VerifyNarrow : Pass<"bf16-verify-narrow", "::mlir::ModuleOp"> {
   let summary = "Check that no f32 value is left outside accumulators "
                 "(BF16-only IR)";

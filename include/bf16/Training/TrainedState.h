@@ -12,6 +12,8 @@
 
 #include "bf16/Dialect/Lowp/IR/LowpDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -57,6 +59,23 @@ void findUpdateCandidates(Value returned, SmallVectorImpl<UpdateMatch> &matches,
 /// The update op by which `returned` updates `arg`, if there is exactly one
 /// candidate among the arguments not marked `lowp.role = "input"`.
 FailureOr<UpdateMatch> matchUpdate(Value returned, BlockArgument arg);
+
+/// Rebuilds a tensor-level elementwise op (`arith` on ranked tensors) as a
+/// `linalg.generic` with identity maps and replaces it; the scalar op in the
+/// body keeps the op's attributes.
+linalg::GenericOp elementwiseToGeneric(RewriterBase &rewriter, Operation *op);
+
+/// Creates, at the rewriter's insertion point, a copy of `generic` with
+/// `extraInputs` appended to its inputs and `extraInits` to its inits (all
+/// with identity maps and the result types of the inits), and moves the old
+/// body into it: the new block arguments of the extra operands come after
+/// the old inputs and after the old inits respectively. The body still
+/// yields only the old results, so the caller must append the yields of the
+/// extra inits and then replace `generic` with the leading results.
+linalg::GenericOp appendGenericOperands(RewriterBase &rewriter,
+                                        linalg::GenericOp generic,
+                                        ValueRange extraInputs,
+                                        ValueRange extraInits);
 
 /// The single func.return of `func`, or null (declarations, several blocks).
 func::ReturnOp getSingleReturn(func::FuncOp func);

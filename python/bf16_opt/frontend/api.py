@@ -21,16 +21,21 @@ ROUNDINGS = ("nearest", "stochastic", "kahan", "split", "master")
 FUNC = "train_step"
 
 
-def _train_options(precision, rounding, seed):
+def _train_args(precision, rounding, seed, diagnostics=False):
+    """The ``bf16-opt`` arguments that turn the FP32 step into this mode."""
     if precision == "fp32":
-        return None
-    return {
+        # The FP32 step's updates are counted as they are.
+        return ["--bf16-count-cancelled-updates"] if diagnostics else []
+    options = {
         "nearest": "rounding=nearest",
         "stochastic": "rounding=stochastic seed=%d apply-to=all-state" % seed,
         "kahan": "rounding=kahan apply-to=all-state",
         "split": "rounding=split apply-to=all-state",
         "master": "rounding=nearest master-weights=true",
     }[rounding]
+    if diagnostics:
+        options += " diagnostics=true"
+    return ["--bf16-train=" + options]
 
 
 def _model_tensors(model):
@@ -67,7 +72,8 @@ def export_step(model, loss_fn, optimizer, example_batch):
 
 
 def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
-                 rounding="stochastic", seed=0, opt_level=2, target="host"):
+                 rounding="stochastic", seed=0, opt_level=2, target="host",
+                 diagnostics=False):
     """Compiles one training step of `model` (see the module docstring)."""
     if precision not in PRECISIONS:
         raise UnsupportedError("precision=%r (expected one of %s)" % (
@@ -81,9 +87,13 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
                                % (seed,))
     if target not in ("host", "avx512bf16", "avx512", "avx2", "emulated"):
         raise UnsupportedError("target=%r" % (target,))
+    if not isinstance(diagnostics, bool):
+        raise UnsupportedError("diagnostics=%r (expected True or False)"
+                               % (diagnostics,))
     params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
     return CompiledStep(model, loss_fn, spec, params, buffers, example_batch,
-                        precision, rounding, seed, opt_level, target)
+                        precision, rounding, seed, opt_level, target,
+                        diagnostics)
 
 
 def _bf16_bits(t):
@@ -108,11 +118,13 @@ class CompiledStep:
     Call it with a batch (inputs then target) to run one step; the loss comes
     back as a Python float. ``copy_to(model)`` writes parameters and buffers
     back as float32. A batch of another shape compiles a second variant
-    sharing the same state.
+    sharing the same state. Compiled with ``diagnostics=True``, ``stats()``
+    returns the update-cancellation counts of the last step.
     """
 
     def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
-                 precision, rounding, seed, opt_level, target):
+                 precision, rounding, seed, opt_level, target,
+                 diagnostics=False):
         self.model = model
         self.loss_fn = loss_fn
         self.spec = spec
@@ -125,7 +137,9 @@ class CompiledStep:
         self.buffer_names = [n for n, _ in buffers]
         self._params = params
         self._buffers = buffers
-        self.train_options = _train_options(precision, rounding, seed)
+        self.diagnostics = diagnostics
+        self.train_args = _train_args(precision, rounding, seed, diagnostics)
+        self._stats = {}
         self.lowering = "target=%s emit-c-interface=1" % target
         self.variants = {}
         self.step_count = 0
@@ -150,7 +164,7 @@ class CompiledStep:
             self.fp32_text = text
         try:
             so, trained = runtime.compile_module(
-                text, self.train_options, self.lowering, self.opt_level)
+                text, self.train_args, self.lowering, self.opt_level)
         except runtime.CompileError as e:
             raise UnsupportedError("compiling the step failed: %s" % e) from None
         args, results = runtime.parse_signature(trained, FUNC)
@@ -271,6 +285,15 @@ class CompiledStep:
                     self.rng_step = value
                 continue
             d = getattr(res, "r%d" % k)
+            counted = r.attrs.get(abi.UPDATE_STATS_OF_ATTR)
+            if counted is not None:
+                nonzero, cancelled = (ctypes.c_int64 * 2).from_address(
+                    d.aligned + 8 * d.offset)
+                self._stats[self.roles[counted]] = {
+                    "nonzero": int(nonzero), "cancelled": int(cancelled)}
+                if runtime.free_result(d, self._owned):
+                    freed.add(d.allocated)
+                continue
             tied = r.attrs.get(abi.TIED_TO_ATTR)
             if tied is None and k < len(v.sig.results):
                 tied = v.sig.results[k][1]   # integer state, returned untied
@@ -287,6 +310,25 @@ class CompiledStep:
             if d.allocated not in freed and runtime.free_result(d, self._owned):
                 freed.add(d.allocated)
         return loss
+
+    def state_nbytes(self):
+        """Bytes of the state the step keeps between calls: parameters,
+        buffers, optimizer state and the state the rounding mode adds
+        (compensations, low halves, the 8-byte SR step counter)."""
+        n = sum(arr.nbytes for arr in self.state.values())
+        return n + (8 if self.rng_arg is not None else 0)
+
+    def stats(self):
+        """Update-cancellation counts of the last step: for each parameter
+        (named as in ``model.named_parameters()``), ``{"nonzero": n,
+        "cancelled": c}``: ``n`` elements had a non-zero update, and of those
+        ``c`` kept their stored value (rounding cancelled the update). Needs
+        ``compile_step(..., diagnostics=True)``; empty before the first step.
+        """
+        if not self.diagnostics:
+            raise UnsupportedError("stats() needs compile_step(..., "
+                                   "diagnostics=True)")
+        return {n: dict(c) for n, c in self._stats.items()}
 
     @staticmethod
     def _read_scalar(d, dtype):

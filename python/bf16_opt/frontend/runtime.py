@@ -167,9 +167,12 @@ def _run(cmd, stdin_text=None):
     return proc.stdout
 
 
-def compile_module(ir_text, train_options, lowering_options, opt_level=2,
+def compile_module(ir_text, train_args, lowering_options, opt_level=2,
                    use_cache=True):
-    """Returns (path of the .so, trained MLIR text before lowering)."""
+    """Returns (path of the .so, trained MLIR text before lowering).
+
+    `train_args` are the ``bf16-opt`` arguments of the first run (for example
+    ``["--bf16-train=rounding=kahan"]``; none for an FP32 step)."""
     link = ["-O%d" % opt_level, "-march=native", "-fPIC", "-shared", "-w",
             # strided copies call memrefCopy
             "-L" + str(LLVM_LIB), "-lmlir_c_runner_utils",
@@ -178,7 +181,7 @@ def compile_module(ir_text, train_options, lowering_options, opt_level=2,
     # site (other source lines) shares the entry.
     code = re.sub(r" loc\(.*\)$", "", ir_text, flags=re.M)
     key = hashlib.sha256("\0".join([
-        code, repr(train_options), lowering_options, " ".join(link),
+        code, repr(list(train_args)), lowering_options, " ".join(link),
         _tool_identity(), _cpu_flags()]).encode()).hexdigest()
     cdir = cache_dir()
     so = cdir / (key + ".so")
@@ -186,10 +189,10 @@ def compile_module(ir_text, train_options, lowering_options, opt_level=2,
     if use_cache and so.exists() and meta.exists():
         return so, meta.read_text()
     tool = driver.find_binary()
-    if train_options is None:
-        trained = ir_text
+    if train_args:
+        trained = _run([tool, "-"] + list(train_args), ir_text)
     else:
-        trained = _run([tool, "-", "--bf16-train=" + train_options], ir_text)
+        trained = ir_text
     lowered = _run([tool, "-", "--bf16-train-to-llvm=" + lowering_options],
                    trained)
     cdir.mkdir(parents=True, exist_ok=True)

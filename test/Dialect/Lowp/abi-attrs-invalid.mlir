@@ -39,3 +39,23 @@ func.func private @negative_state_of(tensor<4xf32> {lowp.state_of = -1 : i64})
 
 // expected-error @+1 {{unknown lowp argument attribute 'lowp.bogus'}}
 func.func private @unknown(tensor<4xf32> {lowp.bogus})
+
+// -----
+
+// expected-error @+1 {{'lowp.update_stats_of' belongs on a result, not an argument}}
+func.func private @stats_on_arg(tensor<4xf32> {lowp.update_stats_of = 0 : i64})
+
+// -----
+
+// expected-error @+1 {{result attribute 'lowp.update_stats_of' needs a tensor<2xi64> result, not 'tensor<2xi32>'}}
+func.func private @stats_type(tensor<4xf32>) -> (tensor<2xi32> {lowp.update_stats_of = 0 : i64})
+
+// -----
+
+// expected-error @+1 {{result attribute 'lowp.update_stats_of' names argument 1 : i64 but the function has 1 argument(s)}}
+func.func private @stats_out_of_range(tensor<4xf32>) -> (tensor<2xi64> {lowp.update_stats_of = 1 : i64})
+
+// -----
+
+// A valid counts result.
+func.func private @stats_ok(tensor<4xf32>) -> (tensor<2xi64> {lowp.update_stats_of = 0 : i64})

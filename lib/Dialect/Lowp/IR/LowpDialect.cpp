@@ -106,7 +106,8 @@ static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
       return emit() << "must be " << oneOf(spellings(StateKind{}));
     return success();
   }
-  if (name == kStateOfAttrName || name == kTiedToAttrName) {
+  if (name == kStateOfAttrName || name == kTiedToAttrName ||
+      name == kUpdateStatsOfAttrName) {
     auto i = dyn_cast<IntegerAttr>(attr.getValue());
     if (!i || !i.getType().isInteger())
       return emit() << "must be an integer argument index";
@@ -135,17 +136,27 @@ LogicalResult LowpDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                << "' must be " << oneOf(spellings(ArgRole{}));
     return success();
   }
-  if (attr.getName().getValue() == kTiedToAttrName)
-    return op->emitOpError() << "'" << kTiedToAttrName
-                             << "' belongs on a result, not an argument";
+  for (StringRef resultOnly : {kTiedToAttrName, kUpdateStatsOfAttrName})
+    if (attr.getName().getValue() == resultOnly)
+      return op->emitOpError()
+             << "'" << resultOnly << "' belongs on a result, not an argument";
   return verifyStateAttr(op, attr, numFunctionArgs(op), "argument");
 }
 
 LogicalResult LowpDialect::verifyRegionResultAttribute(Operation *op, unsigned,
-                                                       unsigned,
+                                                       unsigned result,
                                                        NamedAttribute attr) {
   if (attr.getName().getValue() == kRoleAttrName)
     return op->emitOpError()
            << "'" << kRoleAttrName << "' belongs on an argument, not a result";
+  if (attr.getName().getValue() == kUpdateStatsOfAttrName)
+    if (auto f = dyn_cast<FunctionOpInterface>(op)) {
+      Type i64 = IntegerType::get(op->getContext(), 64);
+      if (f.getResultTypes()[result] != RankedTensorType::get({2}, i64))
+        return op->emitOpError()
+               << "result attribute '" << kUpdateStatsOfAttrName
+               << "' needs a tensor<2xi64> result, not "
+               << f.getResultTypes()[result];
+    }
   return verifyStateAttr(op, attr, numFunctionArgs(op), "result");
 }

@@ -51,6 +51,10 @@ inline constexpr llvm::StringLiteral kTiedToAttrName = "lowp.tied_to";
 inline constexpr llvm::StringLiteral kStateAttrName = "lowp.state";
 /// Added argument/result: the argument the added state belongs to.
 inline constexpr llvm::StringLiteral kStateOfAttrName = "lowp.state_of";
+/// Added result (`tensor<2xi64>`, bf16-count-cancelled-updates): the update
+/// counts [non-zero, cancelled] of the argument this names.
+inline constexpr llvm::StringLiteral kUpdateStatsOfAttrName =
+    "lowp.update_stats_of";
 
 /// The role of a training-step argument (`lowp.role`).
 #define LOWP_ARG_ROLE(X)                                                       \
