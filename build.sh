@@ -2,6 +2,9 @@
 # bf16-opt's two entry points (see README.md):
 #   ./build.sh demo      set up, build, and run the main job
 #   ./build.sh test      set up, build, and run every test (what CI runs)
+#   ./build.sh study [--quick|--smoke] [study options]
+#                        set up, build, and run the accuracy study
+#                        (scripts/study.py, docs/Results.md; resumable)
 #   ./build.sh build     set up and build only (used by benchmarks/*.sh)
 #   ./build.sh sanitize  ASan + UBSan build in its own tree (build-sanitize/,
 #                        or $BF16_SANITIZE_BUILD_DIR), then every lit and unit
@@ -12,9 +15,16 @@ ROOT=$(pwd)
 BUILD=${BF16_BUILD_DIR:-$ROOT/build}
 LLVM=/usr/lib/llvm-22
 
-usage() { echo "usage: $0 demo|test|build|sanitize" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-case "$1" in demo|test|build|sanitize) ;; *) usage ;; esac
+usage() {
+  echo "usage: $0 demo|test|build|sanitize, or $0 demo|study [options]" >&2
+  exit 2
+}
+[ $# -ge 1 ] || usage
+case "$1" in
+  demo|study) ;;
+  test|build|sanitize) [ $# -eq 1 ] || usage ;;
+  *) usage ;;
+esac
 
 "$ROOT/scripts/setup.sh"
 
@@ -54,7 +64,11 @@ fi
 ninja -C "$BUILD" all BF16UnitTests
 
 case "$1" in
-  demo) exec "$ROOT/scripts/demo.sh" "$BUILD" ;;
+  demo) shift; exec "$ROOT/scripts/demo.sh" "$BUILD" "$@" ;;
+  study)
+    shift
+    export BF16_OPT_BUILD_DIR=$BUILD PYTHONPATH="$ROOT/python"
+    exec /usr/bin/python3 "$ROOT/scripts/study.py" "$@" ;;
   test) exec "$LLVM/bin/lit" -sv "$BUILD/test" ;;
   build) ;;
   sanitize)

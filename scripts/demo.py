@@ -31,7 +31,7 @@ LABELS = {"fp32": "FP32", "master": "mixed (FP32 master)",
 
 # The recipe: a standard SGD-with-momentum recipe whose cosine-decayed
 # learning rate makes late updates small (docs/Results.md explains why).
-RECIPE = dict(epochs=4, batch_size=128, optimizer="sgd", lr=0.05,
+RECIPE = dict(epochs=8, batch_size=128, optimizer="sgd", lr=0.05,
               momentum=0.9, weight_decay=0.0)
 SIZES = (784, 256, 128, 10)
 

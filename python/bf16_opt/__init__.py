@@ -15,6 +15,12 @@ Python helpers around the bf16-opt MLIR project:
 * :mod:`bf16_opt.frontend` -- compiles a PyTorch ``nn.Module``, its loss and
   its optimizer into a native BF16 training step (needs ``python3-torch``;
   ``docs/Frontend.md``).
+* :mod:`bf16_opt.data` -- offline datasets from Debian packages:
+  Fashion-MNIST, the King James text as a character corpus, deterministic
+  shuffles (``docs/Data.md``).
+* :mod:`bf16_opt.experiments` -- training runs on real data in every
+  precision mode, shared by the main job and the study
+  (``scripts/demo.py``, ``scripts/study.py``, ``docs/Results.md``).
 
 Submodules are not imported eagerly: importing :mod:`bf16_opt` never needs
 the shared library or the ``bf16-opt`` binary to exist.

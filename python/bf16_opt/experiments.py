@@ -55,6 +55,7 @@ class Recipe:
     weight_decay: float = 0.0
     max_steps: int = 0              # > 0: stop after this many steps
     eval_limit: int = 0             # > 0: evaluate on this many test items
+    eval_every: int = 0             # > 0: report every N steps, not epochs
     extra: dict = field(default_factory=dict)
 
 
@@ -255,6 +256,8 @@ def _epochs(recipe, n_batches_per_epoch):
     """(batches in epoch e, e) for the recipe's (possibly fractional) epochs,
     capped by recipe.max_steps."""
     total = int(round(recipe.epochs * n_batches_per_epoch))
+    if recipe.eval_every:
+        n_batches_per_epoch = recipe.eval_every
     if recipe.max_steps:
         total = min(total, recipe.max_steps)
     out, e = [], 0
@@ -305,7 +308,7 @@ def char_run(corpus, mode, seed, recipe, seq_len=32, progress=False,
              desc=None, val_windows=256):
     """Trains a CharGRU on `corpus` (bf16_opt.data.char_corpus) and reports
     the validation bits per character after every epoch (an "epoch" is
-    len(train) // (seq_len * batch) windows)."""
+    len(train) // (seq_len * batch) windows, or recipe.eval_every steps)."""
     torch.manual_seed(seed)
     model = CharGRU(len(corpus.vocab), **recipe.extra)
     bs = recipe.batch_size
