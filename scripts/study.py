@@ -44,35 +44,23 @@ LABELS = {"eager": "PyTorch eager FP32", "fp32": "FP32 (ours)",
           "stochastic": "BF16 stochastic", "kahan": "BF16 Kahan",
           "split": "BF16 split"}
 
-# Per size: model -> (Recipe arguments, data limits).
+# The recipes: one per model, the same for every mode and seed; the sizes
+# only change how long they run and on how much data.
+SGD = dict(optimizer="sgd", lr=0.05, momentum=0.9, batch_size=128)
+ADAM = dict(optimizer="adam", lr=0.003, batch_size=64,
+            extra=dict(embed=32, hidden=128))
 PLANS = {
-    "full": {
-        "mlp": dict(epochs=8, batch_size=128, optimizer="sgd", lr=0.05,
-                    momentum=0.9),
-        "lenet": dict(epochs=2, batch_size=128, optimizer="sgd", lr=0.05,
-                      momentum=0.9),
-        "chargru": dict(epochs=1, max_steps=1500, eval_every=300,
-                        batch_size=64, optimizer="adam", lr=0.003,
-                        extra=dict(embed=32, hidden=128)),
-    },
-    "quick": {
-        "mlp": dict(epochs=2, batch_size=128, optimizer="sgd", lr=0.05,
-                    momentum=0.9),
-        "lenet": dict(epochs=0.25, batch_size=128, optimizer="sgd", lr=0.05,
-                      momentum=0.9),
-        "chargru": dict(epochs=1, max_steps=150, eval_every=50,
-                        batch_size=64, optimizer="adam", lr=0.003,
-                        extra=dict(embed=32, hidden=128)),
-    },
-    "smoke": {
-        "mlp": dict(epochs=1, max_steps=15, batch_size=64, optimizer="sgd",
-                    lr=0.05, momentum=0.9, eval_limit=500),
-        "lenet": dict(epochs=1, max_steps=4, batch_size=32, optimizer="sgd",
-                      lr=0.05, momentum=0.9, eval_limit=200),
-        "chargru": dict(epochs=1, max_steps=10, eval_every=5, batch_size=16,
-                        optimizer="adam", lr=0.003,
-                        extra=dict(embed=8, hidden=16)),
-    },
+    "full": {"mlp": dict(SGD, epochs=8), "lenet": dict(SGD, epochs=2),
+             "chargru": dict(ADAM, epochs=1, max_steps=1500,
+                             eval_every=300)},
+    "quick": {"mlp": dict(SGD, epochs=2), "lenet": dict(SGD, epochs=0.25),
+              "chargru": dict(ADAM, epochs=1, max_steps=150, eval_every=50)},
+    "smoke": {"mlp": dict(SGD, epochs=1, max_steps=15, batch_size=64,
+                          eval_limit=500),
+              "lenet": dict(SGD, epochs=1, max_steps=4, batch_size=32,
+                            eval_limit=200),
+              "chargru": dict(ADAM, epochs=1, max_steps=10, eval_every=5,
+                              batch_size=16, extra=dict(embed=8, hidden=16))},
 }
 SEQ_LEN = {"full": 32, "quick": 32, "smoke": 6}
 TRAIN_LIMIT = {"full": None, "quick": None, "smoke": 2048}
