@@ -7,6 +7,14 @@
 // ROUND: for the --rounding option: Cannot find option named 'round-up'!
 // RUN: not bf16-opt %s --pass-pipeline="builtin.module(func.func(bf16-train))" 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: pipeline 'bf16-train' must run on 'builtin.module', not nested under 'func.func'
+// RUN: not bf16-opt %s --bf16-train=diagnostics=maybe 2>&1 | FileCheck %s --check-prefix=DIAG
+// DIAG: for the --diagnostics option: 'maybe' is invalid value for boolean argument
+
+// diagnostics=true counts the detected parameter's updates; stock mlir-opt
+// with the plugin verifies the counts result.
+// RUN: bf16-opt %s --bf16-train="diagnostics rounding=stochastic" | %mlir_opt --load-dialect-plugin=%bf16_libs/libBF16Plugin%shlibext | FileCheck %s --check-prefix=COUNTS
+// COUNTS: tensor<2xi64> {lowp.update_stats_of = 0 : i64}
+// COUNTS: lowp.sr_add
 
 // The remarks option reaches the detection pass.
 // RUN: bf16-opt %s --bf16-train="remarks rounding=kahan" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
