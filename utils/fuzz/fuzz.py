@@ -92,6 +92,10 @@ TRAIN_MODES = [
     ("split-bf16-fused",
      "rounding=split accumulate=bf16 rounding-semantics=fused", False),
     ("keep-f32", "keep-f32=math.exp,linalg.matmul remarks", False),
+    ("diagnostics", "diagnostics=true", False),
+    ("diagnostics-sr", "rounding=stochastic diagnostics=true", False),
+    ("diagnostics-split-all",
+     "rounding=split apply-to=all-state diagnostics=true", False),
     ("tosa", "input=tosa", True),
     ("tosa-kahan-bf16", "input=tosa rounding=kahan accumulate=bf16", True),
 ]
@@ -110,7 +114,8 @@ RUN_PRES = ["bf16-train", "bf16-train{rounding=stochastic}",
             "bf16-train{state=globals rounding=kahan}",
             "bf16-train{accumulate=bf16 apply-to=all-state}",
             "bf16-train{rounding-semantics=fused rounding=stochastic}",
-            "bf16-train{master-weights=true}"]
+            "bf16-train{master-weights=true}",
+            "bf16-train{rounding=kahan diagnostics=true}"]
 RUN_LOWERINGS = ["lowp-emulated-to-llvm{emit-c-interface}",
                  "bf16-train-to-llvm{emit-c-interface target=emulated}",
                  "bf16-train-to-llvm{emit-c-interface vectorize outline}"]
