@@ -161,6 +161,7 @@ def summarize(runs):
                 "ms_per_step": mean_std([r["ms_per_step"] for r in rs])[0],
                 "bytes_per_param": rs[0]["state_bytes"] / rs[0]["params"],
                 "steps": rs[0]["steps"],
+                "eval_every": PLANS[rs[0]["size"]][model].get("eval_every"),
             }
     return summary
 
@@ -217,8 +218,10 @@ def tables(summary):
                              r["bytes_per_param"]))
         seeds = sorted({s for r in rows.values() for s in r["seeds"]})
         lines.append("")
-        lines.append("Seeds %s; %d steps per run." % (
-            ", ".join(map(str, seeds)), any_row["steps"]))
+        lines.append("Seeds %s; %d steps per run%s." % (
+            ", ".join(map(str, seeds)), any_row["steps"],
+            "; per-epoch columns are per %d steps" % any_row["eval_every"]
+            if any_row["eval_every"] else ""))
         lines.append("")
     return "\n".join(lines)
 
@@ -243,12 +246,14 @@ def figures(summary, out):
             if rates and rates[0] is not None:
                 b.plot(ep, [100 * x for x in rates], "o-", color="C%d" % i,
                        label=LABELS[mode])
-        a.set_xlabel("epoch")
+        every = next(iter(rows.values()))["eval_every"]
+        xlabel = "evaluation (every %d steps)" % every if every else "epoch"
+        a.set_xlabel(xlabel)
         a.set_ylabel("test accuracy (%)" if name == "acc"
                      else "validation bits/char")
         a.set_title("%s: seed mean" % model)
         a.legend(fontsize=8)
-        b.set_xlabel("epoch")
+        b.set_xlabel(xlabel)
         b.set_ylabel("cancelled updates (% of non-zero)")
         b.set_title("%s: update cancellation" % model)
         fig.tight_layout()
