@@ -136,7 +136,8 @@ def generate(sizes, batch, update="generic", annotate=False, name="train_step"):
         ptypes += [ty(wshape[l - 1]), ty(bshape[l - 1])]
     moms = ["%v" + p[1:] for p in params]
     nstate = 2 * len(params)
-    role = (lambda r: ' {lowp.role = "%s"}' % r) if annotate else (lambda r: "")
+    role = ((lambda r: " {lowp.role = #lowp<role %s>}" % r) if annotate
+            else (lambda r: ""))
     args = ["%s: %s%s" % (p, t, role("param")) for p, t in zip(params, ptypes)]
     args += ["%s: %s%s" % (m, t, role("optimizer_state"))
              for m, t in zip(moms, ptypes)]

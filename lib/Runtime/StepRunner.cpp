@@ -284,10 +284,10 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     ValueInfo info;
     info.type = entry.getArgumentTypes()[i];
-    if (auto s = entry.getArgAttrOfType<StringAttr>(i, "lowp.state"))
-      info.role = s.getValue().str();
-    else if (auto r = entry.getArgAttrOfType<StringAttr>(i, "lowp.role"))
-      info.role = r.getValue().str();
+    if (std::optional<lowp::StateKind> s = lowp::getArgStateKind(entry, i))
+      info.role = lowp::stringify(*s).str();
+    else if (std::optional<lowp::ArgRole> r = lowp::getArgRole(entry, i))
+      info.role = lowp::stringify(*r).str();
     runner->args.push_back(info);
   }
   for (unsigned k = 0; k < entry.getNumResults(); ++k) {

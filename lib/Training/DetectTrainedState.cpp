@@ -97,7 +97,7 @@ struct DetectTrainedStatePass
                << "ambiguous tie: argument #" << a << " is updated by both "
                << "result #" << tiedResultOf[a] << " and result #" << k
                << "; set " << kTiedToAttr << " on one of them and " << kRoleAttr
-               << " = \"input\" where needed";
+               << " = #lowp<role input> where needed";
       tiedResultOf[a] = k;
       tiedArgOf[k] = a;
       return success();
@@ -113,7 +113,7 @@ struct DetectTrainedStatePass
         if (getRole(func, explicitArg) == kRoleInput)
           return ret.emitError()
                  << "result #" << k << " is tied to argument #" << explicitArg
-                 << ", which is marked " << kRoleAttr << " = \"input\"";
+                 << ", which is marked " << kRoleAttr << " = #lowp<role input>";
         if (failed(tie(k, explicitArg)))
           return failure();
         for (auto [m, a] : llvm::zip(matches, args))
@@ -137,7 +137,8 @@ struct DetectTrainedStatePass
             [&](auto &c) { diag << "argument #" << c.second.getArgNumber(); },
             " and ");
         diag << "; set " << kTiedToAttr << " = <argument index> on the result "
-             << "or " << kRoleAttr << " = \"input\" on the other arguments";
+             << "or " << kRoleAttr
+             << " = #lowp<role input> on the other arguments";
         diag.attachNote(candidates.front().first.op->getLoc())
             << "the update op";
         return failure();
@@ -155,10 +156,11 @@ struct DetectTrainedStatePass
       if (tiedResultOf[a] < 0) {
         if (!role.empty() && role != kRoleInput)
           return func.emitError()
-                 << "argument #" << a << " is marked " << kRoleAttr << " = \""
-                 << role << "\" but no result updates it; add " << kTiedToAttr
-                 << " = " << a << " to the result that does";
-        func.setArgAttr(a, kRoleAttr, StringAttr::get(ctx, kRoleInput));
+                 << "argument #" << a << " is marked " << kRoleAttr
+                 << " = #lowp<role " << role
+                 << "> but no result updates it; add " << kTiedToAttr << " = "
+                 << a << " to the result that does";
+        lowp::setArgRole(func, a, lowp::ArgRole::Input);
         continue;
       }
       if (role.empty()) {
@@ -167,8 +169,10 @@ struct DetectTrainedStatePass
         for (unsigned k = 0; k < numResults; ++k)
           feedsLoss |= tiedArgOf[k] < 0 && reach.results.test(k);
         bool isParam = anyUntied ? feedsLoss : reach.throughReduction;
-        role = isParam ? kRoleParam : kRoleOptimizerState;
-        func.setArgAttr(a, kRoleAttr, StringAttr::get(ctx, role));
+        lowp::ArgRole r =
+            isParam ? lowp::ArgRole::Param : lowp::ArgRole::OptimizerState;
+        lowp::setArgRole(func, a, r);
+        role = lowp::stringify(r);
       }
       unsigned k = tiedResultOf[a];
       func.setResultAttr(k, kTiedToAttr,

@@ -37,9 +37,9 @@ struct Item {
   FlatSymbolRefAttr global;
 };
 
-StringRef stateKind(Mode mode) {
-  return lowp::stringify(mode == Mode::Kahan ? lowp::StateKind::Compensation
-                                             : lowp::StateKind::LowHalf);
+lowp::StateKind stateKind(Mode mode) {
+  return mode == Mode::Kahan ? lowp::StateKind::Compensation
+                             : lowp::StateKind::LowHalf;
 }
 
 /// The type of the per-tensor state of a narrow state type `t`.
@@ -201,9 +201,9 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
 
   Builder b(func.getContext());
   Type i64 = b.getI64Type();
-  auto attrs = [&](StringRef kind, std::optional<unsigned> of) {
+  auto attrs = [&](lowp::StateKind kind, std::optional<unsigned> of) {
     SmallVector<NamedAttribute> list = {
-        b.getNamedAttr(kStateAttr, b.getStringAttr(kind))};
+        lowp::getStateKindNamedAttr(b.getContext(), kind)};
     if (of)
       list.push_back(b.getNamedAttr(kStateOfAttr, b.getI64IntegerAttr(*of)));
     return list;
@@ -226,7 +226,10 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
       Type type = stateType(mode, arg.getType());
       if (globals) {
         std::tie(item.global, item.state) = createGlobalState(
-            func, (Twine(stateKind(mode)) + "_" + Twine(item.arg)).str(), type);
+            func,
+            (Twine(lowp::stringify(stateKind(mode))) + "_" + Twine(item.arg))
+                .str(),
+            type);
         continue;
       }
       FailureOr<unsigned> idx =
@@ -241,8 +244,7 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
         createGlobalState(func, lowp::stringify(lowp::StateKind::RngStep), i64);
   } else {
     FailureOr<unsigned> idx = addArgument(
-        i64, attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt),
-        func.getLoc());
+        i64, attrs(lowp::StateKind::RngStep, std::nullopt), func.getLoc());
     if (failed(idx))
       return failure();
     stepArg = *idx;
@@ -286,10 +288,8 @@ LogicalResult RewriteUpdatesPass::rewriteFunction(func::FuncOp func,
                          *item.stateArg)))
       return failure();
   if (stepArg &&
-      failed(addResult(
-          nextStep,
-          attrs(lowp::stringify(lowp::StateKind::RngStep), std::nullopt),
-          *stepArg)))
+      failed(addResult(nextStep, attrs(lowp::StateKind::RngStep, std::nullopt),
+                       *stepArg)))
     return failure();
   return success();
 }

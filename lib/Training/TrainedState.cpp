@@ -213,8 +213,8 @@ int64_t mlir::bf16::getTiedArgument(func::FuncOp func, unsigned resultIndex) {
 }
 
 StringRef mlir::bf16::getRole(func::FuncOp func, unsigned argIndex) {
-  auto attr = func.getArgAttrOfType<StringAttr>(argIndex, kRoleAttr);
-  return attr ? attr.getValue() : StringRef();
+  std::optional<lowp::ArgRole> role = lowp::getArgRole(func, argIndex);
+  return role ? lowp::stringify(*role) : StringRef();
 }
 
 linalg::GenericOp mlir::bf16::elementwiseToGeneric(RewriterBase &rewriter,

@@ -19,8 +19,8 @@
 // ARITH: linalg.yield %[[SN]], %{{.*}} : bf16, bf16
 // SR: lowp.random_bits
 // SR: lowp.sr_add
-func.func @step(%w: tensor<4xf32> {lowp.role = "param"},
-                %u: tensor<4xf32> {lowp.role = "input"}) -> tensor<4xf32> {
+func.func @step(%w: tensor<4xf32> {lowp.role = #lowp<role param>},
+                %u: tensor<4xf32> {lowp.role = #lowp<role input>}) -> tensor<4xf32> {
   %w1 = arith.addf %w, %u : tensor<4xf32>
   return %w1 : tensor<4xf32>
 }

@@ -7,12 +7,12 @@
 // RUN: bf16-opt %s --bf16-train="rounding=kahan" | FileCheck %s --check-prefix=OFF
 
 #id = affine_map<(i, j) -> (i, j)>
-func.func @step(%w: tensor<4x8xbf16> {lowp.role = "param"},
-                %b: tensor<8xbf16> {lowp.role = "param"},
-                %v: tensor<8xbf16> {lowp.role = "optimizer_state"},
-                %g: tensor<4x8xbf16> {lowp.role = "input"},
-                %gb: tensor<8xbf16> {lowp.role = "input"},
-                %lr: bf16 {lowp.role = "input"})
+func.func @step(%w: tensor<4x8xbf16> {lowp.role = #lowp<role param>},
+                %b: tensor<8xbf16> {lowp.role = #lowp<role param>},
+                %v: tensor<8xbf16> {lowp.role = #lowp<role optimizer_state>},
+                %g: tensor<4x8xbf16> {lowp.role = #lowp<role input>},
+                %gb: tensor<8xbf16> {lowp.role = #lowp<role input>},
+                %lr: bf16 {lowp.role = #lowp<role input>})
     -> (tensor<4x8xbf16> {lowp.tied_to = 0 : i64}, tensor<8xbf16> {lowp.tied_to = 1 : i64},
         tensor<8xbf16> {lowp.tied_to = 2 : i64}) {
   %w1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}

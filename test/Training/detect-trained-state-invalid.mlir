@@ -11,7 +11,7 @@ func.func @two_candidates(%a: tensor<4xf32>, %b: tensor<4xf32>)
       %s = arith.addf %in, %acc : f32
       linalg.yield %s : f32
     }
-  // expected-error @+1 {{ambiguous tie: result #0 is an add/sub whose operands carry argument #0 and argument #1; set lowp.tied_to = <argument index> on the result or lowp.role = "input" on the other arguments}}
+  // expected-error @+1 {{ambiguous tie: result #0 is an add/sub whose operands carry argument #0 and argument #1; set lowp.tied_to = <argument index> on the result or lowp.role = #lowp<role input> on the other arguments}}
   return %r, %l : tensor<4xf32>, tensor<f32>
 }
 
@@ -30,8 +30,8 @@ func.func @updated_twice(%w: tensor<4xf32>, %g: tensor<4xf32>)
 // -----
 
 // A role that no result backs up.
-// expected-error @+1 {{argument #0 is marked lowp.role = "param" but no result updates it; add lowp.tied_to = 0 to the result that does}}
-func.func @role_without_update(%w: tensor<4xf32> {lowp.role = "param"}) -> tensor<4xf32> {
+// expected-error @+1 {{argument #0 is marked lowp.role = #lowp<role param> but no result updates it; add lowp.tied_to = 0 to the result that does}}
+func.func @role_without_update(%w: tensor<4xf32> {lowp.role = #lowp<role param>}) -> tensor<4xf32> {
   %e = math.exp %w : tensor<4xf32>
   return %e : tensor<4xf32>
 }
@@ -39,11 +39,11 @@ func.func @role_without_update(%w: tensor<4xf32> {lowp.role = "param"}) -> tenso
 // -----
 
 // A tie to an argument marked as an input.
-func.func @tie_to_input(%w: tensor<4xf32> {lowp.role = "input"}, %g: tensor<4xf32>)
+func.func @tie_to_input(%w: tensor<4xf32> {lowp.role = #lowp<role input>}, %g: tensor<4xf32>)
     -> (tensor<4xf32> {lowp.tied_to = 0 : i64}) {
   %e = math.exp %g : tensor<4xf32>
   %r = arith.subf %w, %e : tensor<4xf32>
-  // expected-error @+1 {{result #0 is tied to argument #0, which is marked lowp.role = "input"}}
+  // expected-error @+1 {{result #0 is tied to argument #0, which is marked lowp.role = #lowp<role input>}}
   return %r : tensor<4xf32>
 }
 
@@ -51,7 +51,7 @@ func.func @tie_to_input(%w: tensor<4xf32> {lowp.role = "input"}, %g: tensor<4xf3
 
 // Annotated, but not a single-block function.
 // expected-error @+1 {{trained-state detection needs a single-block function body ending in func.return}}
-func.func @multi_block(%w: tensor<4xf32> {lowp.role = "param"}, %c: i1) -> tensor<4xf32> {
+func.func @multi_block(%w: tensor<4xf32> {lowp.role = #lowp<role param>}, %c: i1) -> tensor<4xf32> {
   cf.cond_br %c, ^a, ^b
 ^a:
   return %w : tensor<4xf32>

@@ -4,11 +4,11 @@
 // is optimizer state (only the updates read it), g/mu/lr are inputs. The
 // scalar hyper-parameters scale the state but never become state.
 // CHECK-LABEL: func.func @momentum
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "param"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "optimizer_state"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "input"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = "input"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = "input"}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role param>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role optimizer_state>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role input>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = #lowp<role input>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = #lowp<role input>}
 // CHECK-SAME: -> (tensor<4xf32> {lowp.tied_to = 0 : i64}, tensor<4xf32> {lowp.tied_to = 1 : i64}, tensor<f32>)
 func.func @momentum(
     // expected-remark @+1 {{trained state: argument #0 of @momentum is a parameter, updated by result #0 through 'arith.subf'}}
@@ -43,8 +43,8 @@ func.func @momentum(
 // a scalar parameter updated by a scalar subf. A scalar learning rate has
 // the type of the scalar state, so it is marked as an input by hand.
 // CHECK-LABEL: func.func @generic_and_scalar
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<8xf32> {lowp.role = "param"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = "param"}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<8xf32> {lowp.role = #lowp<role param>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: f32 {lowp.role = #lowp<role param>}
 // CHECK-SAME: -> (tensor<8xf32> {lowp.tied_to = 0 : i64}, f32 {lowp.tied_to = 1 : i64}, f32)
 #id = affine_map<(i) -> (i)>
 func.func @generic_and_scalar(
@@ -52,7 +52,7 @@ func.func @generic_and_scalar(
     %w: tensor<8xf32>,
     // expected-remark @+1 {{argument #1 of @generic_and_scalar is a parameter, updated by result #1 through 'arith.subf'}}
     %s: f32,
-    %g: tensor<8xf32>, %lr: f32 {lowp.role = "input"}) -> (tensor<8xf32>, f32, f32) {
+    %g: tensor<8xf32>, %lr: f32 {lowp.role = #lowp<role input>}) -> (tensor<8xf32>, f32, f32) {
   %gs = math.exp %g : tensor<8xf32>
   // expected-note @+1 {{update op}}
   %w1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
@@ -77,12 +77,12 @@ func.func @generic_and_scalar(
 // Explicit attributes override detection: %a is forced to be an input (so
 // the add is not its update), and result #0 is tied by hand to %b.
 // CHECK-LABEL: func.func @explicit
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "input"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "param"}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role input>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role param>}
 // CHECK-SAME: -> (tensor<4xf32> {lowp.tied_to = 1 : i64}, tensor<4xf32>)
-func.func @explicit(%a: tensor<4xf32> {lowp.role = "input"},
+func.func @explicit(%a: tensor<4xf32> {lowp.role = #lowp<role input>},
                     // expected-remark @+1 {{argument #1 of @explicit is a parameter, updated by result #0 through 'arith.addf'}}
-                    %b: tensor<4xf32> {lowp.role = "param"})
+                    %b: tensor<4xf32> {lowp.role = #lowp<role param>})
     -> (tensor<4xf32> {lowp.tied_to = 1 : i64}, tensor<4xf32>) {
   %e = math.exp %a : tensor<4xf32>
   // expected-note @+1 {{update op}}
@@ -96,8 +96,8 @@ func.func @explicit(%a: tensor<4xf32> {lowp.role = "input"},
 // Without an untied result, a tied argument that flows into a reduction is
 // a parameter; `x - w` is not an update of w.
 // CHECK-LABEL: func.func @no_loss
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "param"}
-// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = "input"}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role param>}
+// CHECK-SAME: %{{[a-z0-9_]+}}: tensor<4xf32> {lowp.role = #lowp<role input>}
 // CHECK-SAME: -> (tensor<4xf32> {lowp.tied_to = 0 : i64}, tensor<4xf32>)
 func.func @no_loss(
     // expected-remark @+1 {{argument #0 of @no_loss is a parameter}}

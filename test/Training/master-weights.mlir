@@ -5,7 +5,7 @@
 // copy of w; the gradient (a bf16 matmul with an f32 accumulator, rounded
 // once) is widened into the f32 update; the loss is bf16.
 // CHECK-LABEL: func.func @step
-// CHECK-SAME: (%[[W:.*]]: tensor<4x4xf32> {lowp.role = "param"}, %[[V:.*]]: tensor<4x4xf32> {lowp.role = "optimizer_state"}, %[[X:.*]]: tensor<4x4xbf16> {lowp.role = "input"}, %[[MU:.*]]: bf16 {lowp.role = "input"})
+// CHECK-SAME: (%[[W:.*]]: tensor<4x4xf32> {lowp.role = #lowp<role param>}, %[[V:.*]]: tensor<4x4xf32> {lowp.role = #lowp<role optimizer_state>}, %[[X:.*]]: tensor<4x4xbf16> {lowp.role = #lowp<role input>}, %[[MU:.*]]: bf16 {lowp.role = #lowp<role input>})
 // CHECK-SAME: -> (tensor<4x4xf32> {lowp.tied_to = 0 : i64}, tensor<4x4xf32> {lowp.tied_to = 1 : i64}, tensor<4x4xbf16>)
 // CHECK: %[[COPY:.*]] = arith.truncf %[[W]] : tensor<4x4xf32> to tensor<4x4xbf16>
 // CHECK: %[[Y:.*]] = linalg.matmul ins(%[[X]], %[[COPY]] : tensor<4x4xbf16>, tensor<4x4xbf16>) outs(%{{.*}} : tensor<4x4xf32>)
@@ -17,9 +17,9 @@
 // CHECK: %[[V1:.*]] = arith.addf %[[MV]], %[[GW]] : tensor<4x4xf32>
 // CHECK: %[[W1:.*]] = arith.subf %[[W]], %[[V1]] : tensor<4x4xf32>
 // CHECK: return %[[W1]], %[[V1]], %[[YN]] : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xbf16>
-func.func @step(%w: tensor<4x4xf32> {lowp.role = "param"},
-                %v: tensor<4x4xf32> {lowp.role = "optimizer_state"},
-                %x: tensor<4x4xf32> {lowp.role = "input"}, %mu: f32 {lowp.role = "input"})
+func.func @step(%w: tensor<4x4xf32> {lowp.role = #lowp<role param>},
+                %v: tensor<4x4xf32> {lowp.role = #lowp<role optimizer_state>},
+                %x: tensor<4x4xf32> {lowp.role = #lowp<role input>}, %mu: f32 {lowp.role = #lowp<role input>})
     -> (tensor<4x4xf32> {lowp.tied_to = 0 : i64}, tensor<4x4xf32> {lowp.tied_to = 1 : i64}, tensor<4x4xf32>) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x4xf32>

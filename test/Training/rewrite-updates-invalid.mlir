@@ -11,7 +11,7 @@ func.func @no_update(%x: tensor<4xbf16>) -> tensor<4xbf16> {
 // -----
 
 // The tie names an argument, but the result is not an add/sub of it.
-func.func @not_an_update(%w: tensor<4xbf16> {lowp.role = "param"})
+func.func @not_an_update(%w: tensor<4xbf16> {lowp.role = #lowp<role param>})
     -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}) {
   // expected-note @+1 {{the result is produced here}}
   %y = math.exp %w : tensor<4xbf16>
@@ -23,7 +23,7 @@ func.func @not_an_update(%w: tensor<4xbf16> {lowp.role = "param"})
 
 // f32 state: demotion has not run (or master-weights kept it).
 // expected-error @+1 {{argument #0 of @f32_state has type 'tensor<4xf32>': rounding=kahan rewrites 'bf16' state, so run bf16-demote first (master-weights keeps f32 masters and needs rounding=nearest)}}
-func.func @f32_state(%w: tensor<4xf32> {lowp.role = "param"}, %g: tensor<4xf32> {lowp.role = "input"})
+func.func @f32_state(%w: tensor<4xf32> {lowp.role = #lowp<role param>}, %g: tensor<4xf32> {lowp.role = #lowp<role input>})
     -> (tensor<4xf32> {lowp.tied_to = 0 : i64}) {
   %y = arith.subf %w, %g : tensor<4xf32>
   return %y : tensor<4xf32>
@@ -33,7 +33,7 @@ func.func @f32_state(%w: tensor<4xf32> {lowp.role = "param"}, %g: tensor<4xf32> 
 
 // state=arguments would break the caller.
 // expected-error @+1 {{@callee is called in this module; state=arguments would change its signature under its callers. Use state=globals, or call the step from outside the module}}
-func.func @callee(%w: tensor<4xbf16> {lowp.role = "param"}, %g: tensor<4xbf16> {lowp.role = "input"})
+func.func @callee(%w: tensor<4xbf16> {lowp.role = #lowp<role param>}, %g: tensor<4xbf16> {lowp.role = #lowp<role input>})
     -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}) {
   %y = arith.subf %w, %g : tensor<4xbf16>
   return %y : tensor<4xbf16>
@@ -48,7 +48,7 @@ func.func @caller(%w: tensor<4xbf16>, %g: tensor<4xbf16>) -> tensor<4xbf16> {
 // Dynamic shapes: Kahan with state=arguments supports them (no diagnostic
 // under rounding=kahan); stochastic rounding needs static shapes.
 // SR: error: argument #0 has the dynamic shape 'tensor<?xbf16>': rounding=stochastic needs static shapes (lowp.random_bits); use static shapes
-func.func @dynamic(%w: tensor<?xbf16> {lowp.role = "param"}, %g: tensor<?xbf16> {lowp.role = "input"})
+func.func @dynamic(%w: tensor<?xbf16> {lowp.role = #lowp<role param>}, %g: tensor<?xbf16> {lowp.role = #lowp<role input>})
     -> (tensor<?xbf16> {lowp.tied_to = 0 : i64}) {
   %y = arith.subf %w, %g : tensor<?xbf16>
   return %y : tensor<?xbf16>

@@ -9,11 +9,11 @@
 // RUN: diff %t.in %t.nearest
 
 #id = affine_map<(i) -> (i)>
-func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
-                %b: tensor<4xbf16> {lowp.role = "param"},
-                %v: tensor<4xbf16> {lowp.role = "optimizer_state"},
-                %g: tensor<4xbf16> {lowp.role = "input"},
-                %lr: bf16 {lowp.role = "input"})
+func.func @step(%w: tensor<4xbf16> {lowp.role = #lowp<role param>},
+                %b: tensor<4xbf16> {lowp.role = #lowp<role param>},
+                %v: tensor<4xbf16> {lowp.role = #lowp<role optimizer_state>},
+                %g: tensor<4xbf16> {lowp.role = #lowp<role input>},
+                %lr: bf16 {lowp.role = #lowp<role input>})
     -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}, tensor<4xbf16> {lowp.tied_to = 1 : i64},
         tensor<4xbf16> {lowp.tied_to = 2 : i64}, bf16) {
   %v1 = arith.addf %v, %g : tensor<4xbf16>
@@ -32,10 +32,10 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
 // the stream of each tensor is its argument index; the update op becomes
 // lowp.sr_add inside a generic (the tensor-level subf was rebuilt as one).
 // SR-LABEL: func.func @step
-// SR-SAME: %[[W:[a-z0-9]+]]: tensor<4xbf16> {lowp.role = "param"}
-// SR-SAME: %[[B:[a-z0-9]+]]: tensor<4xbf16> {lowp.role = "param"}
-// SR-SAME: %[[STEP:[a-z0-9]+]]: i64 {lowp.state = "rng_step"})
-// SR-SAME: i64 {lowp.state = "rng_step", lowp.tied_to = 5 : i64})
+// SR-SAME: %[[W:[a-z0-9]+]]: tensor<4xbf16> {lowp.role = #lowp<role param>}
+// SR-SAME: %[[B:[a-z0-9]+]]: tensor<4xbf16> {lowp.role = #lowp<role param>}
+// SR-SAME: %[[STEP:[a-z0-9]+]]: i64 {lowp.state = #lowp<state rng_step>})
+// SR-SAME: i64 {lowp.state = #lowp<state rng_step>, lowp.tied_to = 5 : i64})
 // SR-DAG: %[[SEED:.*]] = arith.constant 42 : i64
 // SR-DAG: %[[S0:.*]] = arith.constant 0 : i32
 // SR-DAG: %[[S1:.*]] = arith.constant 1 : i32
@@ -56,10 +56,10 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
 // with apply-to=params), appended in argument order and returned in the
 // same order; the body reads the compensation through the init operand.
 // KAHAN-LABEL: func.func @step
-// KAHAN-SAME: %[[C0:[a-z0-9]+]]: tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 0 : i64}
-// KAHAN-SAME: %[[C1:[a-z0-9]+]]: tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 1 : i64})
-// KAHAN-SAME: tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 0 : i64, lowp.tied_to = 5 : i64}
-// KAHAN-SAME: tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 1 : i64, lowp.tied_to = 6 : i64})
+// KAHAN-SAME: %[[C0:[a-z0-9]+]]: tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 0 : i64}
+// KAHAN-SAME: %[[C1:[a-z0-9]+]]: tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 1 : i64})
+// KAHAN-SAME: tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 0 : i64, lowp.tied_to = 5 : i64}
+// KAHAN-SAME: tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 1 : i64, lowp.tied_to = 6 : i64})
 // KAHAN: %[[V1:.*]] = arith.addf %{{.*}}, %{{.*}} : tensor<4xbf16>
 // KAHAN: %[[U0:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %[[C0]] : tensor<4xbf16>, tensor<4xbf16>)
 // KAHAN: ^bb0(%[[WI:.*]]: bf16, %[[VI:.*]]: bf16, %{{.*}}: bf16, %[[CI:.*]]: bf16):
@@ -71,8 +71,8 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
 
 // Split: an i16 low half per parameter.
 // SPLIT-LABEL: func.func @step
-// SPLIT-SAME: tensor<4xi16> {lowp.state = "low_half", lowp.state_of = 0 : i64}
-// SPLIT-SAME: tensor<4xi16> {lowp.state = "low_half", lowp.state_of = 1 : i64})
+// SPLIT-SAME: tensor<4xi16> {lowp.state = #lowp<state low_half>, lowp.state_of = 0 : i64}
+// SPLIT-SAME: tensor<4xi16> {lowp.state = #lowp<state low_half>, lowp.state_of = 1 : i64})
 // SPLIT-COUNT-2: lowp.split_update %{{.*}}, %{{.*}}, %{{.*}} : bf16, i16, bf16
 // SPLIT: return {{.*}} : tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>, bf16, tensor<4xi16>, tensor<4xi16>
 
@@ -82,7 +82,7 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
 // GLOBALS-DAG: ml_program.global private mutable @step_lowp_compensation_0(dense<0.000000e+00> : tensor<4xbf16>) : tensor<4xbf16>
 // GLOBALS-DAG: ml_program.global private mutable @step_lowp_compensation_1(dense<0.000000e+00> : tensor<4xbf16>) : tensor<4xbf16>
 // GLOBALS-DAG: ml_program.global private mutable @step_lowp_compensation_2(dense<0.000000e+00> : tensor<4xbf16>) : tensor<4xbf16>
-// GLOBALS: func.func @step({{.*}}%{{.*}}: bf16 {lowp.role = "input"}) -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}, tensor<4xbf16> {lowp.tied_to = 1 : i64}, tensor<4xbf16> {lowp.tied_to = 2 : i64}, bf16)
+// GLOBALS: func.func @step({{.*}}%{{.*}}: bf16 {lowp.role = #lowp<role input>}) -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}, tensor<4xbf16> {lowp.tied_to = 1 : i64}, tensor<4xbf16> {lowp.tied_to = 2 : i64}, bf16)
 // GLOBALS-COUNT-3: lowp.kahan_update nearest_even
 // GLOBALS-DAG: ml_program.global_store @step_lowp_compensation_0 =
 // GLOBALS-DAG: ml_program.global_store @step_lowp_compensation_1 =
@@ -106,7 +106,7 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = "param"},
 // KAHAN-LABEL: func.func @scalar
 // KAHAN: lowp.kahan_update nearest_even %{{.*}}, %{{.*}}, %{{.*}} : bf16
 // KAHAN: return %{{.*}}, %{{.*}} : bf16, bf16
-func.func @scalar(%s: bf16 {lowp.role = "param"}, %g: bf16 {lowp.role = "input"})
+func.func @scalar(%s: bf16 {lowp.role = #lowp<role param>}, %g: bf16 {lowp.role = #lowp<role input>})
     -> (bf16 {lowp.tied_to = 0 : i64}) {
   %e = math.exp %g : bf16
   %s1 = arith.subf %s, %e : bf16

@@ -18,7 +18,7 @@ def DetectTrainedState : Pass<"bf16-detect-trained-state", "::mlir::ModuleOp"> {
   let description = [{
     Annotates every `func.func` with a body:
 
-    * each argument gets `lowp.role = "param" | "optimizer_state" | "input"`;
+    * each argument gets `lowp.role = #lowp<role param>` (or `optimizer_state`, `input`);
     * each result that is the new value of an argument gets
       `lowp.tied_to = <argument index>`.
 
@@ -54,12 +54,14 @@ def DetectTrainedState : Pass<"bf16-detect-trained-state", "::mlir::ModuleOp"> {
     After:
 
     ```mlir
-    func.func @sgd(%w: tensor<4xf32> {lowp.role = "param"},
-                   %g: tensor<4xf32> {lowp.role = "input"},
-                   %lr: f32 {lowp.role = "input"})
+    func.func @sgd(%w: tensor<4xf32> {lowp.role = #lowp<role param>},
+                   %g: tensor<4xf32> {lowp.role = #lowp<role input>},
+                   %lr: f32 {lowp.role = #lowp<role input>})
         -> (tensor<4xf32> {lowp.tied_to = 0 : i64}, tensor<f32>) { ... }
     ```
   }];
+  // It writes #lowp<role ...> attributes.
+  let dependentDialects = ["::mlir::lowp::LowpDialect"];
   let options = [
     Option<"emitRemarks", "remarks", "bool", /*default=*/"false",
            "Emit one remark per trained state: its role, the result that "
@@ -176,7 +178,7 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
     this order: for each rewritten argument in increasing index, its
     compensation (kahan) or low half (split); then the rng step (stochastic).
     The new results follow the same order. Each new argument carries
-    `lowp.state = "compensation" | "low_half" | "rng_step"` and (except the
+    `lowp.state = #lowp<state compensation>` (or `low_half`, `rng_step`) and (except the
     step) `lowp.state_of = <argument index>`; each new result carries the
     same plus `lowp.tied_to`. A function with call sites in the module is
     rejected (its callers would need the new state): use `state=globals`.
@@ -191,7 +193,7 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
     Before (`rounding=kahan`):
 
     ```mlir
-    func.func @sgd(%w: tensor<4xbf16> {lowp.role = "param"}, %d: tensor<4xbf16>)
+    func.func @sgd(%w: tensor<4xbf16> {lowp.role = #lowp<role param>}, %d: tensor<4xbf16>)
         -> (tensor<4xbf16> {lowp.tied_to = 0 : i64}) {
       %0 = arith.subf %w, %d : tensor<4xbf16>
       return %0 : tensor<4xbf16>
@@ -201,10 +203,10 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
     After:
 
     ```mlir
-    func.func @sgd(%w: tensor<4xbf16> {lowp.role = "param"}, %d: tensor<4xbf16>,
-                   %c: tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 0 : i64})
+    func.func @sgd(%w: tensor<4xbf16> {lowp.role = #lowp<role param>}, %d: tensor<4xbf16>,
+                   %c: tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 0 : i64})
         -> (tensor<4xbf16> {lowp.tied_to = 0 : i64},
-            tensor<4xbf16> {lowp.state = "compensation", lowp.state_of = 0 : i64, lowp.tied_to = 2 : i64}) {
+            tensor<4xbf16> {lowp.state = #lowp<state compensation>, lowp.state_of = 0 : i64, lowp.tied_to = 2 : i64}) {
       %0:2 = linalg.generic ... ins(%w, %d, %c ...) outs(...) {
       ^bb0(%wi: bf16, %di: bf16, %ci: bf16, %o0: bf16, %o1: bf16):
         %n = arith.negf %di : bf16
@@ -246,7 +248,7 @@ def CountCancelledUpdates : Pass<"bf16-count-cancelled-updates",
                 "updates that rounding cancelled";
   let description = [{
     Update-cancellation diagnostics (docs/TrainingABI.md). For every
-    parameter (`lowp.role = "param"`) whose new value is a tied result, the
+    parameter (`lowp.role = #lowp<role param>`) whose new value is a tied result, the
     step also returns a `tensor<2xi64>` with
 
     * `[0]`: the number of elements whose update is non-zero (a NaN update

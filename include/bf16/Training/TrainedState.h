@@ -26,7 +26,7 @@ inline constexpr llvm::StringLiteral kTiedToAttr = lowp::kTiedToAttrName;
 inline constexpr llvm::StringLiteral kStateAttr = lowp::kStateAttrName;
 inline constexpr llvm::StringLiteral kStateOfAttr = lowp::kStateOfAttrName;
 
-// The role spellings, from the dialect's one table (LOWP_ARG_ROLE).
+// The role spellings, from the dialect's ArgRole enum (LowpOps.td).
 inline const llvm::StringRef kRoleParam = stringify(lowp::ArgRole::Param);
 inline const llvm::StringRef kRoleOptimizerState =
     stringify(lowp::ArgRole::OptimizerState);

@@ -230,8 +230,8 @@ def emit_step(graph, arg_specs, out_specs, func_name="train_step",
     for i, (name, role, shape, dtype) in enumerate(sig.args):
         if role != abi.ROLE_INPUT and i not in printed_ties:
             sig.args[i] = (name, abi.ROLE_INPUT, shape, dtype)
-    arg_text = ['%s: %s {%s = "%s"}' % (v.name, v.type, abi.ROLE_ATTR,
-                                        sig.args[i][1])
+    arg_text = ["%s: %s {%s = %s}" % (v.name, v.type, abi.ROLE_ATTR,
+                                      abi.role_attr(sig.args[i][1]))
                 for i, v in enumerate(arg_text)]
     lines = ["func.func @%s(%s)" % (func_name, ",\n    ".join(arg_text)),
              "    -> (%s) {" % ", ".join(ret_types)]

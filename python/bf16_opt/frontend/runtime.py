@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import driver, paths
+from .. import abi, driver, paths
 
 __all__ = ["ArgType", "compile_module", "Library", "parse_signature"]
 
@@ -94,6 +94,11 @@ def _parse_attrs(text):
         v = v.strip()
         if v.startswith('"'):
             attrs[k.strip()] = v.strip('"')
+        elif v.startswith("#"):
+            enum = abi.parse_enum_attr(v)
+            if enum is None:
+                raise CompileError("cannot parse attribute value: " + v)
+            attrs[k.strip()] = enum
         else:
             attrs[k.strip()] = int(v.split(":")[0].strip())
     return attrs

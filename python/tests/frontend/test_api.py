@@ -180,7 +180,7 @@ class Running(unittest.TestCase):
         text = frontend.export_step(model, F.cross_entropy, torch.optim.Adam(
             model.parameters()), batch)
         self.assertIn("func.func @train_step(", text)
-        self.assertIn('lowp.role = "param"', text)
+        self.assertIn('lowp.role = #lowp<role param>', text)
         self.assertIn("lowp.tied_to = 0 : i64", text)
         self.assertIn("linalg.matmul", text)
         # FP32 only (locations name source files, whose paths may say bf16).

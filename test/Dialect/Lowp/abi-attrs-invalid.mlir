@@ -2,8 +2,21 @@
 
 // The trained-state ABI attributes are verified by the lowp dialect.
 
-// expected-error @+1 {{argument attribute 'lowp.role' must be "param", "optimizer_state" or "input"}}
-func.func private @bad_role(tensor<4xf32> {lowp.role = "weights"})
+// The values are enum attributes; a string is not one.
+// expected-error @+1 {{argument attribute 'lowp.role' must be #lowp<role param>, #lowp<role optimizer_state> or #lowp<role input>}}
+func.func private @string_role(tensor<4xf32> {lowp.role = "param"})
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::lowp::ArgRole to be one of: param, optimizer_state, input}}
+// expected-error @+1 {{failed to parse Lowp_ArgRoleAttr parameter 'value'}}
+func.func private @bad_role(tensor<4xf32> {lowp.role = #lowp<role weights>})
+
+// -----
+
+// The role attribute where a state kind belongs.
+// expected-error @+1 {{argument attribute 'lowp.state' must be #lowp<state compensation>, #lowp<state low_half> or #lowp<state rng_step>}}
+func.func private @role_as_state(tensor<4xf32> {lowp.state = #lowp<role param>})
 
 // -----
 
@@ -23,12 +36,13 @@ func.func private @tie_on_arg(tensor<4xf32> {lowp.tied_to = 0 : i64})
 // -----
 
 // expected-error @+1 {{'lowp.role' belongs on an argument, not a result}}
-func.func private @role_on_result(tensor<4xf32>) -> (tensor<4xf32> {lowp.role = "param"})
+func.func private @role_on_result(tensor<4xf32>) -> (tensor<4xf32> {lowp.role = #lowp<role param>})
 
 // -----
 
-// expected-error @+1 {{argument attribute 'lowp.state' must be "compensation", "low_half" or "rng_step"}}
-func.func private @bad_state(tensor<4xf32> {lowp.state = "momentum"})
+// expected-error @+2 {{expected ::mlir::lowp::StateKind to be one of: compensation, low_half, rng_step}}
+// expected-error @+1 {{failed to parse Lowp_StateKindAttr parameter 'value'}}
+func.func private @bad_state(tensor<4xf32> {lowp.state = #lowp<state momentum>})
 
 // -----
 

@@ -41,8 +41,8 @@ def check(model, params, state, opts):
     rounding = o.get("rounding", "nearest")
     if o.get("master-weights") == "true":
         sig = re.search(r"func\.func @train_step\((.*?)\) ->", out).group(1)
-        if "lowp.role = \"param\"" not in sig or not re.search(
-                r"tensor<[0-9x]+xf32> \{lowp.role = \"param\"\}", sig):
+        if "lowp.role = #lowp<role param>" not in sig or not re.search(
+                r"tensor<[0-9x]+xf32> \{lowp.role = #lowp<role param>\}", sig):
             return "master-weights: parameters are not f32"
         if not re.search(r"arith.truncf %arg\d+ : tensor<[0-9x]+xf32> to "
                          r"tensor<[0-9x]+xbf16>", out):
@@ -69,12 +69,12 @@ def check(model, params, state, opts):
     globals_ = o.get("state") == "globals"
     if rounding == "stochastic":
         want = 0 if globals_ else 2
-        got = header.count('lowp.state = "rng_step"')
+        got = header.count('lowp.state = #lowp<state rng_step>')
         if got != want or (globals_ and "ml_program.global_store" not in out):
             return f"rng step: {got} annotations, expected {want}"
     else:
         want = 0 if globals_ else 2 * protected
-        got = header.count(f'lowp.state = "{KIND[rounding]}"')
+        got = header.count(f'lowp.state = #lowp<state {KIND[rounding]}>')
         if got != want:
             return f"{KIND[rounding]}: {got} annotations, expected {want}"
         if globals_ and out.count("ml_program.global private mutable") != protected:

@@ -51,39 +51,48 @@ StringRef mlir::lowp::supportedNarrowTypesDescription() {
 // Trained-state ABI attributes
 //===----------------------------------------------------------------------===//
 
-/// `"a", "b" or "c"`.
-static std::string oneOf(ArrayRef<llvm::StringLiteral> values) {
+/// "#lowp<mnemonic a>, #lowp<mnemonic b> or ..." for every value of
+/// the enum, up to `maxValue`.
+template <typename EnumT>
+static std::string oneOf(StringRef mnemonic, uint64_t maxValue) {
   std::string out;
-  for (auto [i, v] : llvm::enumerate(values)) {
-    if (i)
-      out += i + 1 == values.size() ? " or " : ", ";
-    out += ("\"" + v + "\"").str();
+  for (uint64_t v = 0; v <= maxValue; ++v) {
+    if (v)
+      out += v == maxValue ? " or " : ", ";
+    out += ("#lowp<" + mnemonic + " " + stringify(static_cast<EnumT>(v)) + ">")
+               .str();
   }
   return out;
 }
 
 std::optional<ArgRole> mlir::lowp::getArgRole(FunctionOpInterface func,
                                               unsigned arg) {
-  auto s = func.getArgAttrOfType<StringAttr>(arg, kRoleAttrName);
-  return s ? symbolizeArgRole(s.getValue()) : std::nullopt;
+  auto a = func.getArgAttrOfType<ArgRoleAttr>(arg, kRoleAttrName);
+  return a ? std::optional<ArgRole>(a.getValue()) : std::nullopt;
 }
 
 void mlir::lowp::setArgRole(FunctionOpInterface func, unsigned arg,
                             ArgRole role) {
   func.setArgAttr(arg, kRoleAttrName,
-                  StringAttr::get(func->getContext(), stringify(role)));
+                  ArgRoleAttr::get(func->getContext(), role));
 }
 
 std::optional<StateKind> mlir::lowp::getArgStateKind(FunctionOpInterface func,
                                                      unsigned arg) {
-  auto s = func.getArgAttrOfType<StringAttr>(arg, kStateAttrName);
-  return s ? symbolizeStateKind(s.getValue()) : std::nullopt;
+  auto a = func.getArgAttrOfType<StateKindAttr>(arg, kStateAttrName);
+  return a ? std::optional<StateKind>(a.getValue()) : std::nullopt;
 }
 
 std::optional<StateKind>
 mlir::lowp::getResultStateKind(FunctionOpInterface func, unsigned result) {
-  auto s = func.getResultAttrOfType<StringAttr>(result, kStateAttrName);
-  return s ? symbolizeStateKind(s.getValue()) : std::nullopt;
+  auto a = func.getResultAttrOfType<StateKindAttr>(result, kStateAttrName);
+  return a ? std::optional<StateKind>(a.getValue()) : std::nullopt;
+}
+
+NamedAttribute mlir::lowp::getStateKindNamedAttr(MLIRContext *ctx,
+                                                 StateKind kind) {
+  return NamedAttribute(StringAttr::get(ctx, kStateAttrName),
+                        StateKindAttr::get(ctx, kind));
 }
 
 std::optional<int64_t> mlir::lowp::getResultTiedTo(FunctionOpInterface func,
@@ -101,9 +110,9 @@ static LogicalResult verifyStateAttr(Operation *op, NamedAttribute attr,
     return op->emitOpError() << where << " attribute '" << name << "' ";
   };
   if (name == kStateAttrName) {
-    auto s = dyn_cast<StringAttr>(attr.getValue());
-    if (!s || !symbolizeStateKind(s.getValue()))
-      return emit() << "must be " << oneOf(spellings(StateKind{}));
+    if (!isa<StateKindAttr>(attr.getValue()))
+      return emit() << "must be "
+                    << oneOf<StateKind>("state", getMaxEnumValForStateKind());
     return success();
   }
   if (name == kStateOfAttrName || name == kTiedToAttrName ||
@@ -130,10 +139,10 @@ LogicalResult LowpDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                     unsigned,
                                                     NamedAttribute attr) {
   if (attr.getName().getValue() == kRoleAttrName) {
-    auto s = dyn_cast<StringAttr>(attr.getValue());
-    if (!s || !symbolizeArgRole(s.getValue()))
-      return op->emitOpError() << "argument attribute '" << kRoleAttrName
-                               << "' must be " << oneOf(spellings(ArgRole{}));
+    if (!isa<ArgRoleAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "argument attribute '" << kRoleAttrName << "' must be "
+             << oneOf<ArgRole>("role", getMaxEnumValForArgRole());
     return success();
   }
   for (StringRef resultOnly : {kTiedToAttrName, kUpdateStatsOfAttrName})

@@ -7,7 +7,6 @@
 #ifndef BF16_DIALECT_LOWP_IR_LOWPDIALECT_H
 #define BF16_DIALECT_LOWP_IR_LOWPDIALECT_H
 
-#include "bf16/Support/EnumOption.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
@@ -56,22 +55,17 @@ inline constexpr llvm::StringLiteral kStateOfAttrName = "lowp.state_of";
 inline constexpr llvm::StringLiteral kUpdateStatsOfAttrName =
     "lowp.update_stats_of";
 
-/// The role of a training-step argument (`lowp.role`).
-#define LOWP_ARG_ROLE(X)                                                       \
-  X(Param, "param", "a trained parameter")                                     \
-  X(OptimizerState, "optimizer_state", "optimizer state or a buffer")          \
-  X(Input, "input", "batch, hyper-parameter or untrained value")
-BF16_ENUM_OPTION(ArgRole, LOWP_ARG_ROLE)
+/// The spellings of the ABI enums (`ArgRole`, `StateKind`: ODS enum
+/// attributes `#lowp<role ...>`, `#lowp<state ...>`, see LowpOps.td).
+inline llvm::StringRef stringify(ArgRole value) {
+  return stringifyArgRole(value);
+}
+inline llvm::StringRef stringify(StateKind value) {
+  return stringifyStateKind(value);
+}
 
-/// The kind of state `bf16-rewrite-updates` adds (`lowp.state`).
-#define LOWP_STATE_KIND(X)                                                     \
-  X(Compensation, "compensation", "Kahan compensation")                        \
-  X(LowHalf, "low_half", "low 16 bits of a split f32 master")                  \
-  X(RngStep, "rng_step", "step counter of the stochastic-rounding stream")
-BF16_ENUM_OPTION(StateKind, LOWP_STATE_KIND)
-
-/// Typed accessors of the ABI attributes (std::nullopt when absent or not
-/// a valid value; the dialect verifier rejects invalid values).
+/// Typed accessors of the ABI attributes (std::nullopt when absent; the
+/// dialect verifier rejects values of another attribute kind).
 std::optional<ArgRole> getArgRole(FunctionOpInterface func, unsigned arg);
 void setArgRole(FunctionOpInterface func, unsigned arg, ArgRole role);
 std::optional<StateKind> getArgStateKind(FunctionOpInterface func,
@@ -80,6 +74,8 @@ std::optional<StateKind> getResultStateKind(FunctionOpInterface func,
                                             unsigned result);
 std::optional<int64_t> getResultTiedTo(FunctionOpInterface func,
                                        unsigned result);
+/// The `lowp.state = #lowp<state kind>` attribute.
+NamedAttribute getStateKindNamedAttr(MLIRContext *ctx, StateKind kind);
 
 } // namespace lowp
 } // namespace mlir

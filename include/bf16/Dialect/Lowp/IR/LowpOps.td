@@ -80,6 +80,39 @@ def Lowp_RoundingModeAttr : EnumAttr<Lowp_Dialect, Lowp_RoundingMode,
                 "toward_zero | stochastic";
 }
 
+// The trained-state ABI (docs/TrainingABI.md): the role of a training-step
+// argument (`lowp.role`) and the kind of state bf16-rewrite-updates adds
+// (`lowp.state`), e.g. `{lowp.role = #lowp<role param>}`.
+def Lowp_ArgRole : I32EnumAttr<"ArgRole",
+    "role of a training-step argument",
+    [I32EnumAttrCase<"Param", 0, "param">,
+     I32EnumAttrCase<"OptimizerState", 1, "optimizer_state">,
+     I32EnumAttrCase<"Input", 2, "input">]> {
+  let cppNamespace = "::mlir::lowp";
+  let genSpecializedAttr = 0;
+}
+
+def Lowp_ArgRoleAttr : EnumAttr<Lowp_Dialect, Lowp_ArgRole, "role"> {
+  let summary = "role of a training-step argument: param (a trained "
+                "parameter) | optimizer_state (optimizer state or a buffer) | "
+                "input (batch, hyper-parameter or untrained value)";
+}
+
+def Lowp_StateKind : I32EnumAttr<"StateKind",
+    "kind of state bf16-rewrite-updates adds",
+    [I32EnumAttrCase<"Compensation", 0, "compensation">,
+     I32EnumAttrCase<"LowHalf", 1, "low_half">,
+     I32EnumAttrCase<"RngStep", 2, "rng_step">]> {
+  let cppNamespace = "::mlir::lowp";
+  let genSpecializedAttr = 0;
+}
+
+def Lowp_StateKindAttr : EnumAttr<Lowp_Dialect, Lowp_StateKind, "state"> {
+  let summary = "kind of added state: compensation (Kahan) | low_half (low "
+                "16 bits of a split f32 master) | rng_step (step counter of "
+                "the stochastic-rounding stream)";
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//
