@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 
 from bf16_opt import frontend
+import models
 
 
 class Linear1(nn.Module):
@@ -98,6 +99,29 @@ class Counts(unittest.TestCase):
                     # Stochastic rounding moves some of the tiny updates and
                     # Kahan none of them; the large ones always move.
                     self.assertTrue(bool((after[2] != before[2]).all()))
+
+    def test_every_test_model(self):
+        # The frontend's test models (convolutions, BatchNorm, embeddings,
+        # attention, a GRU cell; SGD, Adam, AdamW): every parameter is
+        # counted, and the counts are consistent with its size.
+        for name in models.CASES:
+            with self.subTest(model=name):
+                model, loss_fn, opt_fn, batch_fn = models.make_case(name)
+                batch = batch_fn(torch.Generator().manual_seed(0))
+                step = frontend.compile_step(
+                    model, loss_fn, opt_fn(model.parameters()), batch,
+                    rounding="kahan", diagnostics=True)
+                step(*batch)
+                stats = step.stats()
+                params = dict(model.named_parameters())
+                self.assertEqual(sorted(stats), sorted(params))
+                for n, c in stats.items():
+                    self.assertLessEqual(0, c["cancelled"])
+                    self.assertLessEqual(c["cancelled"], c["nonzero"])
+                    self.assertLessEqual(c["nonzero"], params[n].numel())
+                # Something was updated in every model.
+                self.assertGreater(sum(c["nonzero"] for c in stats.values()),
+                                   0)
 
     def test_names_are_named_parameters(self):
         model, step = make("bf16", "kahan")
