@@ -10,7 +10,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -149,20 +148,10 @@ LogicalResult CountCancelledUpdatesPass::countParameter(func::FuncOp func,
   IRRewriter rewriter(func.getContext());
   func::ReturnOp ret = getSingleReturn(func);
   Value returned = ret.getOperand(result);
-  Operation *def = returned.getDefiningOp();
   // Normalize, as bf16-rewrite-updates does: the update is counted inside a
   // linalg.generic body.
-  if (def && OpTrait::hasElementwiseMappableTraits(def) &&
-      def->getNumResults() == 1 &&
-      isa<RankedTensorType>(def->getResult(0).getType())) {
-    rewriter.setInsertionPoint(def);
-    elementwiseToGeneric(rewriter, def);
-  } else if (auto l = dyn_cast_or_null<linalg::LinalgOp>(def);
-             l && !isa<linalg::GenericOp>(def) && l.hasPureTensorSemantics()) {
-    rewriter.setInsertionPoint(def);
-    if (failed(linalg::generalizeNamedOp(rewriter, l)))
-      return fail("its update op cannot be generalized");
-  }
+  if (failed(normalizeUpdateToGeneric(rewriter, returned.getDefiningOp())))
+    return fail("its update op cannot be generalized");
   returned = getSingleReturn(func).getOperand(result);
   auto g = returned.getDefiningOp<linalg::GenericOp>();
   if (!g || !g.hasPureTensorSemantics() ||

@@ -8,7 +8,6 @@
 #include "bf16/Training/Passes.h"
 #include "bf16/Training/TrainedState.h"
 
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -403,17 +402,9 @@ LogicalResult RewriteUpdatesPass::rewriteItem(func::FuncOp func, Item &item,
   // Normalize: tensor updates are rewritten inside a linalg.generic body.
   Operation *op = m->op;
   bool isTensor = isa<ShapedType>(op->getResult(0).getType());
-  if (isa<arith::AddFOp, arith::SubFOp>(op) && isTensor) {
-    rewriter.setInsertionPoint(op);
-    elementwiseToGeneric(rewriter, op);
-    m = rematch();
-  } else if (auto l = dyn_cast<linalg::LinalgOp>(op);
-             l && !isa<linalg::GenericOp>(op)) {
-    rewriter.setInsertionPoint(op);
-    if (failed(linalg::generalizeNamedOp(rewriter, l)))
-      return op->emitError() << "cannot generalize the update op";
-    m = rematch();
-  }
+  if (failed(normalizeUpdateToGeneric(rewriter, op)))
+    return op->emitError() << "cannot generalize the update op";
+  m = rematch();
   if (failed(m))
     return getSingleReturn(func).emitError()
            << "lost the update op of argument #" << item.arg

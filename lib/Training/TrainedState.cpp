@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -244,6 +245,22 @@ linalg::GenericOp mlir::bf16::elementwiseToGeneric(RewriterBase &rewriter,
       });
   rewriter.replaceOp(op, generic.getResults());
   return generic;
+}
+
+LogicalResult mlir::bf16::normalizeUpdateToGeneric(RewriterBase &rewriter,
+                                                   Operation *op) {
+  if (!op)
+    return success();
+  rewriter.setInsertionPoint(op);
+  if (OpTrait::hasElementwiseMappableTraits(op) && op->getNumResults() == 1 &&
+      isa<RankedTensorType>(op->getResult(0).getType())) {
+    elementwiseToGeneric(rewriter, op);
+    return success();
+  }
+  auto l = dyn_cast<linalg::LinalgOp>(op);
+  if (!l || isa<linalg::GenericOp>(op) || !l.hasPureTensorSemantics())
+    return success();
+  return linalg::generalizeNamedOp(rewriter, l);
 }
 
 linalg::GenericOp mlir::bf16::appendGenericOperands(RewriterBase &rewriter,

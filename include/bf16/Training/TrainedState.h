@@ -65,6 +65,12 @@ FailureOr<UpdateMatch> matchUpdate(Value returned, BlockArgument arg);
 /// body keeps the op's attributes.
 linalg::GenericOp elementwiseToGeneric(RewriterBase &rewriter, Operation *op);
 
+/// Rebuilds the update op `op` as a `linalg.generic` when it is a
+/// tensor-level elementwise op (`elementwiseToGeneric`) or a named linalg op
+/// on tensors (generalized); anything else is left alone. Fails only when a
+/// named op cannot be generalized. Callers match the update again afterwards.
+LogicalResult normalizeUpdateToGeneric(RewriterBase &rewriter, Operation *op);
+
 /// Creates, at the rewriter's insertion point, a copy of `generic` with
 /// `extraInputs` appended to its inputs and `extraInits` to its inits (all
 /// with identity maps and the result types of the inits), and moves the old
