@@ -73,8 +73,13 @@ def export_step(model, loss_fn, optimizer, example_batch):
 
 def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
                  rounding="stochastic", seed=0, opt_level=2, target="host",
-                 diagnostics=False):
-    """Compiles one training step of `model` (see the module docstring)."""
+                 diagnostics=False, process_group=None):
+    """Compiles one training step of `model` (see the module docstring).
+
+    With `process_group` (a ``torch.distributed`` ProcessGroup, or
+    ``"world"`` for the default group) the step is data-parallel: it
+    returns a :class:`~bf16_opt.frontend.distributed.DistributedStep` that
+    all-reduces the gradients over the group (docs/Distributed.md)."""
     if precision not in PRECISIONS:
         raise UnsupportedError("precision=%r (expected one of %s)" % (
             precision, ", ".join(PRECISIONS)))
@@ -90,7 +95,17 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
     if not isinstance(diagnostics, bool):
         raise UnsupportedError("diagnostics=%r (expected True or False)"
                                % (diagnostics,))
+    group = None
+    if process_group is not None:
+        from .distributed import resolve_group
+        group = resolve_group(process_group)
     params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
+    if group is not None:
+        from .distributed import DistributedStep
+        return DistributedStep(model, loss_fn, spec, params, buffers,
+                               example_batch, precision, rounding, seed,
+                               opt_level, target, diagnostics, group,
+                               _train_args)
     return CompiledStep(model, loss_fn, spec, params, buffers, example_batch,
                         precision, rounding, seed, opt_level, target,
                         diagnostics)
@@ -100,6 +115,103 @@ def _bf16_bits(t):
     """float32 tensor -> uint16 numpy array of its bf16 (RNE) bits."""
     return t.detach().to(torch.bfloat16).contiguous().view(torch.int16) \
         .numpy().view(np.uint16)
+
+
+def initial_array(a, init):
+    """The numpy buffer of argument `a` (an ArgType), from the float32
+    tensor `init` (rounded to bf16 if `a` is bf16), or zeros."""
+    dtype = runtime.NP_DTYPES[a.dtype]
+    if init is None:
+        return np.zeros(a.shape, dtype)
+    t = init.detach()
+    if tuple(t.shape) != a.shape:
+        raise UnsupportedError("state shape mismatch")
+    if a.dtype == "bf16":
+        return _bf16_bits(t).reshape(a.shape).copy()
+    return t.contiguous().numpy().astype(dtype).reshape(a.shape).copy()
+
+
+def split_master(value, hi, lo):
+    """The exact split of a float32 tensor into its top and low 16 bits."""
+    bits = value.detach().contiguous().numpy().view(np.uint32)
+    hi[...] = (bits >> 16).astype(np.uint16)
+    lo[...] = (bits & 0xFFFF).astype(np.uint16).view(np.int16)
+
+
+def write_back(d, arr):
+    """Copies result descriptor `d` into `arr` unless it is `arr` (an
+    in-place update); returns 1 if it copied."""
+    if d.aligned == arr.ctypes.data:
+        return 0
+    ctypes.memmove(arr.ctypes.data, d.aligned + d.offset * arr.itemsize,
+                   arr.nbytes)
+    return 1
+
+
+def read_update_stats(d):
+    """The (nonzero, cancelled) counts of an update-statistics result."""
+    nonzero, cancelled = (ctypes.c_int64 * 2).from_address(
+        d.aligned + 8 * d.offset)
+    return {"nonzero": int(nonzero), "cancelled": int(cancelled)}
+
+
+def read_scalar(d, dtype):
+    """A 0-d f32 or bf16 result as a Python float."""
+    if dtype == "bf16":
+        bits = ctypes.c_uint16.from_address(d.aligned + 2 * d.offset).value
+        return struct.unpack("<f", struct.pack("<I", bits << 16))[0]
+    return float(ctypes.c_float.from_address(d.aligned + 4 * d.offset).value)
+
+
+def state_as_float32(args, state, i):
+    """Argument `i`'s buffer as a float32 tensor: bf16 widened, with its
+    low half (split mode) if `args` has one."""
+    a = args[i]
+    arr = state[i]
+    if a.dtype == "bf16":
+        hi = arr.astype(np.uint32) << 16
+        low = [j for j, x in enumerate(args)
+               if x.attrs.get(abi.STATE_ATTR) == abi.STATE_LOW_HALF
+               and x.attrs.get(abi.STATE_OF_ATTR) == i]
+        if low:
+            hi |= state[low[0]].view(np.uint16).astype(np.uint32)
+        return torch.from_numpy(hi.view(np.float32).copy())
+    return torch.from_numpy(arr.copy())
+
+
+def call_values(args, descs, batch_args, batch, rng_arg, rng_step):
+    """The ctypes argument values of one call: the descriptors `descs`
+    (argument index -> descriptor), the `batch` tensors at `batch_args`
+    (rounded to bf16 where the argument is bf16) and the rng step. Also
+    returns what must stay alive during the call."""
+    keep = []
+    values = [None] * len(args)
+    for i, d in descs.items():
+        values[i] = ctypes.addressof(d)
+    for i, t in zip(batch_args, batch):
+        a = args[i]
+        if a.dtype == "bf16":
+            arr = _bf16_bits(t)
+        else:
+            arr = np.ascontiguousarray(t.detach().numpy(),
+                                       runtime.NP_DTYPES[a.dtype])
+        d = runtime.make_descriptor(a.shape, arr.ctypes.data)
+        keep.append((arr, d))
+        values[i] = ctypes.addressof(d)
+    if rng_arg is not None:
+        values[rng_arg] = rng_step
+    return values, keep
+
+
+def copy_state_to(state_dict, model):
+    """Writes float32 `state_dict` into `model`'s parameters and buffers."""
+    tensors = dict(model.named_parameters())
+    tensors.update(model.named_buffers())
+    with torch.no_grad():
+        for name, value in state_dict.items():
+            dst = tensors[name]
+            dst.copy_(value.reshape(dst.shape).to(dst.dtype))
+    return model
 
 
 class _Variant:
@@ -112,19 +224,13 @@ class _Variant:
         self.sig = sig
 
 
-class CompiledStep:
-    """A compiled training step that owns the model's training state.
+class StepBase:
+    """What every compiled step keeps: the model, its mode, the names of
+    its parameters and buffers, the step count and the copy and
+    update-statistics counters; ``copy_to`` and ``stats``."""
 
-    Call it with a batch (inputs then target) to run one step; the loss comes
-    back as a Python float. ``copy_to(model)`` writes parameters and buffers
-    back as float32. A batch of another shape compiles a second variant
-    sharing the same state. Compiled with ``diagnostics=True``, ``stats()``
-    returns the update-cancellation counts of the last step.
-    """
-
-    def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
-                 precision, rounding, seed, opt_level, target,
-                 diagnostics=False):
+    def __init__(self, model, loss_fn, spec, params, buffers, precision,
+                 rounding, seed, opt_level, target, diagnostics):
         self.model = model
         self.loss_fn = loss_fn
         self.spec = spec
@@ -138,12 +244,48 @@ class CompiledStep:
         self._params = params
         self._buffers = buffers
         self.diagnostics = diagnostics
-        self.train_args = _train_args(precision, rounding, seed, diagnostics)
         self._stats = {}
         self.lowering = "target=%s emit-c-interface=1" % target
-        self.variants = {}
         self.step_count = 0
         self.copies = 0          # result buffers copied back (not in place)
+
+    def state_dict(self):
+        raise NotImplementedError
+
+    def stats(self):
+        """Update-cancellation counts of the last step: for each parameter
+        (named as in ``model.named_parameters()``), ``{"nonzero": n,
+        "cancelled": c}``: ``n`` elements had a non-zero update, and of those
+        ``c`` kept their stored value (rounding cancelled the update). Needs
+        ``compile_step(..., diagnostics=True)``; empty before the first step.
+        """
+        if not self.diagnostics:
+            raise UnsupportedError("stats() needs compile_step(..., "
+                                   "diagnostics=True)")
+        return {n: dict(c) for n, c in self._stats.items()}
+
+    def copy_to(self, model):
+        """Writes the trained parameters and buffers into `model`."""
+        return copy_state_to(self.state_dict(), model)
+
+
+class CompiledStep(StepBase):
+    """A compiled training step that owns the model's training state.
+
+    Call it with a batch (inputs then target) to run one step; the loss comes
+    back as a Python float. ``copy_to(model)`` writes parameters and buffers
+    back as float32. A batch of another shape compiles a second variant
+    sharing the same state. Compiled with ``diagnostics=True``, ``stats()``
+    returns the update-cancellation counts of the last step.
+    """
+
+    def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
+                 precision, rounding, seed, opt_level, target,
+                 diagnostics=False):
+        super().__init__(model, loss_fn, spec, params, buffers, precision,
+                         rounding, seed, opt_level, target, diagnostics)
+        self.train_args = _train_args(precision, rounding, seed, diagnostics)
+        self.variants = {}
         self.state = None        # arg index -> numpy buffer (state only)
         self.fp32_text = None
         variant = self._variant(tuple(example_batch))
@@ -190,6 +332,7 @@ class CompiledStep:
         self.batch_args = []
         self.hp_arg = None
         self.rng_arg = None
+        self.rng_step = 0
         values = ([p for _, p in self._params] + [b for _, b in self._buffers])
         for i, a in enumerate(v.args):
             if i < n_orig:
@@ -215,11 +358,8 @@ class CompiledStep:
                 if kind == abi.STATE_LOW_HALF and owner is not None and \
                         owner < len(values):
                     # Exact split of the f32 master: hi = top 16 bits.
-                    bits = values[owner].detach().contiguous().numpy().view(
-                        np.uint32)
-                    self.state[owner][...] = (bits >> 16).astype(np.uint16)
-                    self.state[i][...] = (bits & 0xFFFF).astype(np.uint16) \
-                        .view(np.int16)
+                    split_master(values[owner], self.state[owner],
+                                 self.state[i])
         self._hp_values = None
         self.hp = np.zeros(v.args[self.hp_arg].shape,
                            runtime.NP_DTYPES[v.args[self.hp_arg].dtype])
@@ -230,17 +370,7 @@ class CompiledStep:
         self._owned = {arr.ctypes.data for arr in self.state.values()}
         self._owned.add(self.hp.ctypes.data)
 
-    @staticmethod
-    def _initial(a, init):
-        dtype = runtime.NP_DTYPES[a.dtype]
-        if init is None:
-            return np.zeros(a.shape, dtype)
-        t = init.detach()
-        if tuple(t.shape) != a.shape:
-            raise UnsupportedError("state shape mismatch")
-        if a.dtype == "bf16":
-            return _bf16_bits(t).reshape(a.shape).copy()
-        return t.contiguous().numpy().astype(dtype).reshape(a.shape).copy()
+    _initial = staticmethod(initial_array)
 
     def _encode(self, values, dtype):
         t = torch.tensor(values, dtype=torch.float32)
@@ -256,22 +386,8 @@ class CompiledStep:
         if hp != self._hp_values:   # SGD's changes only after step 1
             self.hp[...] = self._encode(hp, v.args[self.hp_arg].dtype)
             self._hp_values = hp
-        keep = []
-        values = [None] * len(v.args)
-        for i, d in self._descs.items():
-            values[i] = ctypes.addressof(d)
-        for i, t in zip(self.batch_args, batch):
-            a = v.args[i]
-            if a.dtype == "bf16":
-                arr = _bf16_bits(t)
-            else:
-                arr = np.ascontiguousarray(t.detach().numpy(),
-                                           runtime.NP_DTYPES[a.dtype])
-            d = runtime.make_descriptor(a.shape, arr.ctypes.data)
-            keep.append((arr, d))
-            values[i] = ctypes.addressof(d)
-        if self.rng_arg is not None:
-            values[self.rng_arg] = self.rng_step
+        values, keep = call_values(v.args, self._descs, self.batch_args, batch,
+                                   self.rng_arg, self.rng_step)
         res = v.lib.call(values)
         return self._collect(v, res)
 
@@ -287,10 +403,7 @@ class CompiledStep:
             d = getattr(res, "r%d" % k)
             counted = r.attrs.get(abi.UPDATE_STATS_OF_ATTR)
             if counted is not None:
-                nonzero, cancelled = (ctypes.c_int64 * 2).from_address(
-                    d.aligned + 8 * d.offset)
-                self._stats[self.roles[counted]] = {
-                    "nonzero": int(nonzero), "cancelled": int(cancelled)}
+                self._stats[self.roles[counted]] = read_update_stats(d)
                 if runtime.free_result(d, self._owned):
                     freed.add(d.allocated)
                 continue
@@ -301,12 +414,7 @@ class CompiledStep:
                 if loss is None:
                     loss = self._read_scalar(d, r.dtype)
             else:
-                arr = self.state[tied]
-                if d.aligned != arr.ctypes.data:
-                    ctypes.memmove(arr.ctypes.data,
-                                   d.aligned + d.offset * arr.itemsize,
-                                   arr.nbytes)
-                    self.copies += 1
+                self.copies += write_back(d, self.state[tied])
             if d.allocated not in freed and runtime.free_result(d, self._owned):
                 freed.add(d.allocated)
         return loss
@@ -318,39 +426,12 @@ class CompiledStep:
         n = sum(arr.nbytes for arr in self.state.values())
         return n + (8 if self.rng_arg is not None else 0)
 
-    def stats(self):
-        """Update-cancellation counts of the last step: for each parameter
-        (named as in ``model.named_parameters()``), ``{"nonzero": n,
-        "cancelled": c}``: ``n`` elements had a non-zero update, and of those
-        ``c`` kept their stored value (rounding cancelled the update). Needs
-        ``compile_step(..., diagnostics=True)``; empty before the first step.
-        """
-        if not self.diagnostics:
-            raise UnsupportedError("stats() needs compile_step(..., "
-                                   "diagnostics=True)")
-        return {n: dict(c) for n, c in self._stats.items()}
-
-    @staticmethod
-    def _read_scalar(d, dtype):
-        if dtype == "bf16":
-            bits = ctypes.c_uint16.from_address(d.aligned + 2 * d.offset).value
-            return struct.unpack("<f", struct.pack("<I", bits << 16))[0]
-        return float(ctypes.c_float.from_address(d.aligned + 4 * d.offset).value)
+    _read_scalar = staticmethod(read_scalar)
 
     # -- results -------------------------------------------------------------------
     def _as_float32(self, i):
         v = next(iter(self.variants.values()))
-        a = v.args[i]
-        arr = self.state[i]
-        if a.dtype == "bf16":
-            hi = arr.astype(np.uint32) << 16
-            low = [j for j, x in enumerate(v.args)
-                   if x.attrs.get(abi.STATE_ATTR) == abi.STATE_LOW_HALF
-                   and x.attrs.get(abi.STATE_OF_ATTR) == i]
-            if low:
-                hi |= self.state[low[0]].view(np.uint16).astype(np.uint32)
-            return torch.from_numpy(hi.view(np.float32).copy())
-        return torch.from_numpy(arr.copy())
+        return state_as_float32(v.args, self.state, i)
 
     def state_dict(self):
         """Every parameter and buffer, as float32 (integers unchanged)."""
@@ -359,16 +440,6 @@ class CompiledStep:
             if i < len(self.param_names) + len(self.buffer_names):
                 out[name] = self._as_float32(i)
         return out
-
-    def copy_to(self, model):
-        """Writes the trained parameters and buffers into `model`."""
-        tensors = dict(model.named_parameters())
-        tensors.update(model.named_buffers())
-        with torch.no_grad():
-            for name, value in self.state_dict().items():
-                dst = tensors[name]
-                dst.copy_(value.reshape(dst.shape).to(dst.dtype))
-        return model
 
 
 def traced_ops(model, loss_fn, optimizer, example_batch):

@@ -173,3 +173,25 @@ def make_case(name, seed=0):
     model = cls()
     model.train()
     return model, loss_fn, opt, batch
+
+
+# The data-parallel tests (test_distributed.py, test/python/Inputs/
+# dp_check.py): the same models in both, so they share compiled steps.
+def dp_mlp():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def dp_bn_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(32, 64), nn.BatchNorm1d(64), nn.ReLU(),
+                         nn.Linear(64, 10))
+
+
+def dp_sgd(model):
+    return torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+
+
+DP_MODES = [("fp32", "nearest")] + [("bf16", r) for r in
+                                    ("nearest", "stochastic", "kahan",
+                                     "split", "master")]
