@@ -20,7 +20,7 @@ def free_port():
 
 def main():
     env = dict(os.environ)
-    env.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    env["GLOO_SOCKET_IFNAME"] = "lo"       # loopback only
     env["BF16_NUM_THREADS"] = "1"
     env["OMP_NUM_THREADS"] = "1"
     for attempt in range(3):   # the port may be taken between probe and use
