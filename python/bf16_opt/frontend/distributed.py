@@ -281,6 +281,8 @@ class DistributedStep(api.StepBase):
         self._owned = {arr.ctypes.data for arr in self.ustate.values()}
         self._owned |= {arr.ctypes.data for arr in self.gstate.values()}
         self._owned.add(self.hp.ctypes.data)
+        self._owned |= {arr.ctypes.data
+                        for arr in (self._param_copy or {}).values()}
         # Buffers that change are broadcast from rank 0 after each step
         # (with their compensations or low halves).
         changed = any(t is not None for _, t, _, _ in g.sig.results)
@@ -326,7 +328,10 @@ class DistributedStep(api.StepBase):
             g.args, self._gdescs, range(first, first + len(batch)), batch,
             self.grng_arg, self.grng_step)
         res = g.lib.call(values)
-        self._collect_grads(g, res)
+        # A gradient may be an argument's buffer (d(w*x)/dw is x): never
+        # free what the caller passed.
+        self._collect_grads(g, res, self._owned | {
+            arr.ctypes.data for arr, _ in keep})
         # 2. the all-reduce: float32 sum, then 1/world_size.
         self._average()
         self._ugrads_t.copy_(self.wire[:-1])   # RNE to bf16 (or f32 copy)
@@ -359,8 +364,9 @@ class DistributedStep(api.StepBase):
         if self.world_size > 1:
             self.wire.mul_(1.0 / self.world_size)
 
-    def _collect_grads(self, g, res):
+    def _collect_grads(self, g, res, owned):
         wire = self._wire_np
+        owned = set(owned)   # grows with what is freed: results may alias
         self.grng_step = _rng_result(g, res, self.grng_arg, self.grng_step)
         for k, r in enumerate(g.results):
             if not r.is_tensor:
@@ -386,9 +392,11 @@ class DistributedStep(api.StepBase):
                     wire[off:off + n] = np.ctypeslib.as_array(
                         (ctypes.c_float * n).from_address(
                             d.aligned + 4 * d.offset))
-            runtime.free_result(d, self._owned)
+            if runtime.free_result(d, owned):
+                owned.add(d.allocated)
 
     def _collect_update(self, u, res):
+        owned = set(self._owned)
         self.urng_step = _rng_result(u, res, self.urng_arg, self.urng_step)
         for k, r in enumerate(u.results):
             if not r.is_tensor:
@@ -400,7 +408,8 @@ class DistributedStep(api.StepBase):
                 self._stats[self.uroles[counted]] = api.read_update_stats(d)
             elif tied is not None:
                 self.copies += api.write_back(d, self.ustate[tied])
-            runtime.free_result(d, self._owned)
+            if runtime.free_result(d, owned):
+                owned.add(d.allocated)
 
     def _broadcast_buffers(self):
         arrs = [self.gstate[i] for i in self._bcast]
