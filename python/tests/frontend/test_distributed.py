@@ -174,6 +174,31 @@ class OneRank(unittest.TestCase):
             self.assertEqual(a(*x), b(*x))
         self.assertSameState(a, b, "subgroup")
 
+    def test_gradient_that_is_an_input(self):
+        """d(x*w)/dw is x: a gradient result may be the batch's own buffer,
+        which the step must read and must not free."""
+        class Scale(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = torch.nn.Parameter(torch.ones(1, 8))
+
+            def forward(self, x):
+                return x * self.w
+
+        torch.manual_seed(0)
+        batch = (torch.randn(1, 8), torch.zeros(1))
+        steps = []
+        for pg in (None, "world"):
+            m = Scale()
+            step = frontend.compile_step(
+                m, lambda out, y: out.sum(), torch.optim.SGD(
+                    m.parameters(), lr=0.1), batch, rounding="nearest",
+                process_group=pg)
+            losses = [step(*batch) for _ in range(3)]
+            steps.append(step)
+        self.assertSameState(steps[0], steps[1], "x*w")
+        self.assertEqual(len(set(losses)), 3)
+
     def test_bad_input_changes_nothing(self):
         model = mlp()
         before = {k: v.clone() for k, v in model.state_dict().items()}
