@@ -42,7 +42,7 @@ import tempfile
 import time
 
 HERE = os.path.abspath(__file__)
-sys.path.insert(0, os.path.dirname(HERE))
+# (This script's directory is sys.path[0], also under torch.distributed.run.)
 # The problem, variants, malloc settings and machine description of
 # frontend_step.py, so both benchmark the same step.
 from frontend_step import (LR, MOMENTUM, SIZES, TUNED, VARIANTS,  # noqa: E402

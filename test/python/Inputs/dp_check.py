@@ -32,10 +32,7 @@ import torch.nn.functional as F
 from bf16_opt import frontend
 from bf16_opt.frontend import distributed as fdist
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "..", "python", "tests",
-                                "frontend"))
-import models  # noqa: E402  (the frontend tests' models)
+import models  # python/tests/frontend/models.py (dp_launch.py's PYTHONPATH)
 
 STEPS = 20
 LOCAL_BATCH = 16          # a power of two: the loss's 1/batch is exact

@@ -21,6 +21,10 @@ def free_port():
 def main():
     env = dict(os.environ)
     env["GLOO_SOCKET_IFNAME"] = "lo"       # loopback only
+    # dp_check.py imports the frontend tests' models.
+    tests = os.path.join(HERE, "..", "..", "..", "python", "tests", "frontend")
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (env.get("PYTHONPATH"), os.path.normpath(tests)) if p)
     env["BF16_NUM_THREADS"] = "1"
     env["OMP_NUM_THREADS"] = "1"
     for attempt in range(3):   # the port may be taken between probe and use
