@@ -111,6 +111,21 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
                         diagnostics)
 
 
+def compile_function(text, train_args, lowering, opt_level, name,
+                     what="step"):
+    """Compiles function `name` of FP32 `text` (``--bf16-train`` with
+    `train_args`, then the lowering) and loads it: (Library, argument
+    types, result types). Pipeline failures raise UnsupportedError."""
+    try:
+        so, trained = runtime.compile_module(text, train_args, lowering,
+                                             opt_level)
+    except runtime.CompileError as e:
+        raise UnsupportedError("compiling the %s failed: %s"
+                               % (what, e)) from None
+    args, results = runtime.parse_signature(trained, name)
+    return runtime.Library(so, name, args, results), args, results
+
+
 def _bf16_bits(t):
     """float32 tensor -> uint16 numpy array of its bf16 (RNE) bits."""
     return t.detach().to(torch.bfloat16).contiguous().view(torch.int16) \
@@ -304,13 +319,8 @@ class CompiledStep(StepBase):
                                   self._params, self._buffers, batch)
         if self.fp32_text is None:
             self.fp32_text = text
-        try:
-            so, trained = runtime.compile_module(
-                text, self.train_args, self.lowering, self.opt_level)
-        except runtime.CompileError as e:
-            raise UnsupportedError("compiling the step failed: %s" % e) from None
-        args, results = runtime.parse_signature(trained, FUNC)
-        lib = runtime.Library(so, FUNC, args, results)
+        lib, args, results = compile_function(
+            text, self.train_args, self.lowering, self.opt_level, FUNC)
         v = _Variant(lib, args, results, sig)
         if self.variants and not self._same_state_layout(v):
             raise UnsupportedError("a batch of shape %s changes the state "

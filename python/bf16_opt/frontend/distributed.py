@@ -88,14 +88,8 @@ class _Function:
     """One compiled function: its library, signature and result layout."""
 
     def __init__(self, text, sig, train_args, lowering, opt_level, name):
-        try:
-            so, trained = runtime.compile_module(text, train_args, lowering,
-                                                 opt_level)
-        except runtime.CompileError as e:
-            raise UnsupportedError("compiling the %s failed: %s"
-                                   % (name, e)) from None
-        self.args, self.results = runtime.parse_signature(trained, name)
-        self.lib = runtime.Library(so, name, self.args, self.results)
+        self.lib, self.args, self.results = api.compile_function(
+            text, train_args, lowering, opt_level, name, name)
         self.sig = sig
         self.text = text
         self.train_args = train_args
