@@ -380,8 +380,9 @@ class DistributedStep(api.StepBase):
                     src = np.ctypeslib.as_array(
                         (ctypes.c_uint16 * n).from_address(
                             d.aligned + 2 * d.offset))
-                    wire[off:off + n].view(np.uint32)[...] = \
-                        src.astype(np.uint32) << 16
+                    seg = wire[off:off + n].view(np.uint32)
+                    seg[...] = src      # widen exactly: bits << 16,
+                    seg <<= 16          # in place (no temporaries)
                 else:
                     wire[off:off + n] = np.ctypeslib.as_array(
                         (ctypes.c_float * n).from_address(
