@@ -129,27 +129,15 @@ class OneRank(unittest.TestCase):
 
     def test_buffers_with_added_state(self):
         """Buffers with compensations (kahan) and low halves (split) live in
-        the gradient function; master mode keeps them in f32."""
+        the gradient function. (master with BatchNorm is not bit-identical
+        at one rank: docs/Distributed.md.)"""
         data = batches(3, 16)
-        w0 = bn_model().state_dict()
-        for rounding in ("kahan", "split", "master"):
+        for rounding in ("kahan", "split"):
             single, dp = self.pair(bn_model, "bf16", rounding, data[0])
             for b in data:
                 single(*b)
                 dp(*b)
-            if rounding != "master":
-                self.assertSameState(single, dp, rounding)
-                continue
-            # The single-process master step evaluates BatchNorm's backward
-            # from the f32 master of its weight; the gradient function gets
-            # the bf16 weights (docs/Distributed.md): the layer before
-            # BatchNorm differs by rounding, within the data-parallel bound.
-            a, b = dp.state_dict(), single.state_dict()
-            num = sum(float(((a[k] - b[k]) ** 2).sum()) for k in a
-                      if k in dict(bn_model().named_parameters()))
-            den = sum(float(((b[k] - w0[k]) ** 2).sum()) for k in a
-                      if k in dict(bn_model().named_parameters()))
-            self.assertLess(num ** 0.5, 0.05 * den ** 0.5)
+            self.assertSameState(single, dp, rounding)
 
     def test_diagnostics(self):
         data = batches(2)
