@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # LLVM/MLIR 22.1.x (pinned: upstream renamed x86vector after 22)
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  # compiled steps run their parallel loops on LLVM's OpenMP runtime
+  libomp-22-dev
   # build
   cmake ninja-build g++ make
   # tests: test/Docs/clang-format.test checks the C++ against .clang-format

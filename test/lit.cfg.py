@@ -31,8 +31,14 @@ config.substitutions.append(("%bf16_src", config.bf16_src_root))
 config.substitutions.append(("%python", config.host_python))
 config.substitutions.append(
     ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+# bf16-train-to-llvm's code runs its parallel loops on LLVM's OpenMP runtime
+# (docs/Threads.md): the runner always loads libomp.
 config.substitutions.append(
-    ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+    ("%omp_lib", os.path.join(config.llvm_lib_dir, "libomp.so")))
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
+config.substitutions.append(
+    ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner") +
+     " -shared-libs=" + os.path.join(config.llvm_lib_dir, "libomp.so")))
 config.substitutions.append(
     ("%mlir_translate", os.path.join(config.llvm_tools_dir, "mlir-translate")))
 config.substitutions.append(

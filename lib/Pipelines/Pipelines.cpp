@@ -42,7 +42,8 @@ static void addBufferizeAndLowerToLLVM(
     OpPassManager &pm, bool x86vector,
     std::optional<bf16::ConvertMatmulToMicrokernelOptions> codegen =
         std::nullopt,
-    bool vectorize = true, bool outline = true) {
+    bool vectorize = true, bool outline = true, int64_t threads = 1,
+    int64_t minWork = 32768) {
   // Remaining elementwise ops on tensors (arith, math) become linalg so that
   // one-shot bufferization can handle them.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -82,11 +83,32 @@ static void addBufferizeAndLowerToLLVM(
   // step leaked its temporaries on every call); returned buffers, including
   // arguments updated in place, are left to the caller as they are.
   pm.addNestedPass<func::FuncOp>(bf16::createFreeTemporaries());
-  pm.addPass(createConvertLinalgToLoopsPass());
+  // The parallel dimensions of the remaining linalg ops become scf.parallel
+  // (reductions stay scf.for loops, in order); bf16-parallelize-loops keeps
+  // the outermost parallel loop of each nest that is worth a parallel region
+  // and serializes every other one (all of them for threads=1).
+  bool parallel = codegen && threads != 1;
+  if (parallel)
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  else
+    pm.addPass(createConvertLinalgToLoopsPass());
+  if (codegen)
+    pm.addNestedPass<func::FuncOp>(bf16::createParallelizeLoops(
+        ParallelizeLoopsOptions{threads, minWork}));
   // One function per loop nest, so that LLVM's per-function work stays
   // bounded by a nest and the compile time grows linearly with the step.
   if (codegen && outline)
     pm.addPass(bf16::createOutlineLoopNests());
+  // Parallel loops become OpenMP work-sharing loops (libomp), with the
+  // thread count fixed or read from BF16_NUM_THREADS at run time.
+  if (parallel) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(bf16::createSetNumThreads(SetNumThreadsOptions{threads}));
+    // (convert-scf-to-openmp wraps each iteration in memref.alloca_scope;
+    // the canonicalizer inlines the scopes that allocate nothing, which
+    // must go before scf-to-cf makes their bodies multi-block.)
+    pm.addPass(createCanonicalizerPass());
+  }
   // Convolution and pooling loops index with affine.apply.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -97,6 +119,8 @@ static void addBufferizeAndLowerToLLVM(
   // (The offsets of the vectorized tiles' subviews are affine.apply ops.)
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
@@ -144,8 +168,18 @@ LogicalResult mlir::bf16::buildTrainToLLVMPipeline(
   pm.addPass(createConvertLowpToArith(ConvertLowpToArithOptions{true}));
   bf16::ConvertMatmulToMicrokernelOptions codegen;
   codegen.bf16Dot = native ? BF16DotKind::Vdpbf16ps : BF16DotKind::Fma;
+  if (options.threads < 0)
+    return errorHandler(
+        "bf16-train-to-llvm: threads=" + Twine(options.threads.getValue()) +
+        " must be at least 0 (0: BF16_NUM_THREADS or all "
+        "cores at run time)");
+  if (options.parallelMinWork < 1)
+    return errorHandler("bf16-train-to-llvm: parallel-min-work=" +
+                        Twine(options.parallelMinWork.getValue()) +
+                        " must be at least 1");
   addBufferizeAndLowerToLLVM(pm, native, codegen, options.vectorize,
-                             options.outline);
+                             options.outline, options.threads,
+                             options.parallelMinWork);
   return success();
 }
 

@@ -16,6 +16,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -369,12 +370,17 @@ StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {
     return fail("lowering @" + runner->entry + " failed (see diagnostics)");
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  // Parallel loops are omp.parallel regions (libomp, linked in).
+  registerOpenMPDialectTranslation(*ctx);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   ExecutionEngineOptions engineOptions;
   auto transformer = makeOptimizingTransformer(options.optLevel, 0, nullptr);
   engineOptions.transformer = transformer;
   engineOptions.enablePerfNotificationListener = options.perfJIT;
+  // The parallel loops call LLVM's OpenMP runtime (docs/Threads.md).
+  llvm::SmallVector<StringRef, 1> sharedLibs{BF16_OMP_LIBRARY};
+  engineOptions.sharedLibPaths = sharedLibs;
   auto engine = ExecutionEngine::create(*lowered, engineOptions);
   if (!engine)
     return engine.takeError();

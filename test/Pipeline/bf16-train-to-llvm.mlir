@@ -14,6 +14,27 @@
 // NOOUTLINE: llvm.func @step(
 // NOOUTLINE-NOT: _loop
 // BAD: for the --target option: Cannot find option named 'sse'!
+// Threads (docs/Threads.md): the default (threads=0) runs the loops worth it
+// on OpenMP with the count read at run time; threads=1 emits no OpenMP at
+// all; threads=N fixes the count; negative counts and a min-work below 1 are
+// errors.
+// RUN: bf16-opt %s "--bf16-train-to-llvm=target=emulated parallel-min-work=1" | FileCheck %s --check-prefix=THREADS
+// THREADS: llvm.call @__bf16_num_threads()
+// THREADS: omp.parallel num_threads(
+// THREADS: omp.wsloop
+// THREADS: llvm.func internal @__bf16_num_threads()
+// RUN: bf16-opt %s "--bf16-train-to-llvm=target=emulated threads=1 parallel-min-work=1" | FileCheck %s --check-prefix=ONE
+// ONE-NOT: omp.
+// ONE-NOT: __bf16_num_threads
+// RUN: bf16-opt %s "--bf16-train-to-llvm=target=emulated threads=2 parallel-min-work=1" | FileCheck %s --check-prefix=TWO
+// TWO-NOT: __bf16_num_threads
+// TWO: %[[N:.*]] = llvm.mlir.constant(2 : i32) : i32
+// TWO-NEXT: omp.parallel num_threads(%[[N]] : i32)
+// TWO-NOT: __bf16_num_threads
+// RUN: not bf16-opt %s "--bf16-train-to-llvm=threads=-1" 2>&1 | FileCheck %s --check-prefix=BADTHREADS
+// BADTHREADS: bf16-train-to-llvm: threads=-1 must be at least 0
+// RUN: not bf16-opt %s "--bf16-train-to-llvm=parallel-min-work=0" 2>&1 | FileCheck %s --check-prefix=BADWORK
+// BADWORK: bf16-train-to-llvm: parallel-min-work=0 must be at least 1
 
 // bf16 arithmetic computes in f32 and every rounding to bf16 is emitted by
 // us: vcvtneps2bf16 on AVX512-BF16, the integer recipe elsewhere; LLVM's

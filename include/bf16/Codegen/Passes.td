@@ -318,6 +318,98 @@ def VectorizeElementwise
   ];
 }
 
+def ParallelizeLoops : Pass<"bf16-parallelize-loops", "::mlir::func::FuncOp"> {
+  let summary = "Choose which scf.parallel / scf.forall loops run on threads; "
+                "serialize the rest";
+  let description = [{
+    Code generation states where iterations are independent: the GEMM
+    microkernel emits its packing and panel / row-block loops as
+    `scf.parallel`, `bf16-vectorize-linalg-elementwise` and
+    `bf16-fuse-random-bits-into-elementwise` tile all-parallel ops with
+    `scf.forall`, and `convert-linalg-to-parallel-loops` turns the parallel
+    dimensions of the remaining linalg ops into `scf.parallel` (reduction
+    dimensions stay `scf.for`, in order). This pass decides which of them
+    become OpenMP work-sharing loops (`convert-scf-to-openmp`):
+
+    * every `scf.forall` without shared outputs (bufferized) first becomes an
+      `scf.parallel`;
+    * walking from the outside in, an `scf.parallel` with at least 2
+      iterations whose estimated work (operations executed per entry,
+      counting nested loop trip counts) is at least `min-work` stays
+      parallel, and every `scf.parallel` nested in it becomes `scf.for`
+      loops (one parallel region per nest, no nested parallelism);
+    * any other `scf.parallel` becomes nested `scf.for` loops, and the walk
+      continues inside it;
+    * with `threads=1` every `scf.parallel` becomes `scf.for` loops.
+
+    Only where an iteration runs changes, never what it computes: an
+    iteration of a parallel loop writes elements that no other iteration
+    reads or writes, reductions keep their order inside one iteration, and
+    random bits are keyed by element index. So the results are bit-identical
+    for every thread count (`test/Integration/Threads`).
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c1024) step (%c16) {
+      ... 1024 ops ...
+    }
+    // stays parallel (64 x 1024 ops >= min-work); with threads=1 it becomes
+    scf.for %i = %c0 to %c1024 step %c16 {
+      ... 1024 ops ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "1: serialize every loop; 0 or more than 1: keep the loops worth "
+           "running on threads (the thread count is set by "
+           "bf16-set-num-threads)">,
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "smallest estimated work (operations per entry of the loop) "
+           "worth a parallel region; at least 1">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def SetNumThreads : Pass<"bf16-set-num-threads", "::mlir::ModuleOp"> {
+  let summary = "Give every omp.parallel its thread count: a constant, or "
+                "BF16_NUM_THREADS / all cores at run time";
+  let description = [{
+    Sets the `num_threads` operand of every `omp.parallel` that has none
+    (those that `convert-scf-to-openmp` creates from `scf.parallel`).
+
+    * `threads=N` with `N >= 1`: the constant `N`.
+    * `threads=0` (the default): the value of
+      `@__bf16_num_threads()`, an internal LLVM-dialect function that this
+      pass adds to the module. On its first call it reads the environment
+      variable `BF16_NUM_THREADS`; a positive integer is the thread count,
+      anything else (unset, empty, not a positive number) means
+      `omp_get_max_threads()` (OpenMP's default: `OMP_NUM_THREADS` if set,
+      otherwise every core the process may run on). The value is cached
+      for the life of the process, so it applies to compiled code loaded
+      ahead of time (AOT objects, the frontend's shared libraries) and to
+      JIT-compiled code alike.
+
+    Thread counts never change results (see `bf16-parallelize-loops`).
+
+    ```mlir
+    omp.parallel {
+      omp.wsloop { omp.loop_nest ... }
+    }
+    // becomes, with threads=0,
+    %n = llvm.call @__bf16_num_threads() : () -> i32
+    omp.parallel num_threads(%n : i32) {
+      omp.wsloop { omp.loop_nest ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "0: BF16_NUM_THREADS at run time, or all cores; N >= 1: N threads">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::omp::OpenMPDialect"];
+}
+
 def OutlineLoopNests : Pass<"bf16-outline-loop-nests", "::mlir::ModuleOp"> {
   let summary = "Outline each top-level loop nest of a function into its "
                 "own private, non-inlinable function";
@@ -325,8 +417,8 @@ def OutlineLoopNests : Pass<"bf16-outline-loop-nests", "::mlir::ModuleOp"> {
     A whole training step is one function, and LLVM's per-function passes
     (instruction selection, scheduling, register allocation) grow faster
     than linearly with a function's size, so compiling a step of `n` ops
-    took time growing like `n^2`. This pass moves every `scf.for` directly
-    in the body of a function with a single-block body into a new private
+    took time growing like `n^2`. This pass moves every `scf.for` or
+    `scf.parallel` directly in the body of a function with a single-block body into a new private
     function `@<name>_loop<i>` (upstream `outlineSingleBlockRegion` of SCF/Utils),
     called in its place with the values it uses from outside (memrefs,
     scalars) as arguments and its results as results. Constants it uses are
@@ -360,8 +452,10 @@ def OutlineLoopNests : Pass<"bf16-outline-loop-nests", "::mlir::ModuleOp"> {
     }
     ```
 
-    `bf16-train-to-llvm` runs it after `convert-linalg-to-loops`, when
-    every loop nest is an `scf.for`.
+    `bf16-train-to-llvm` runs it after `bf16-parallelize-loops`, when every
+    loop nest is an `scf.for` or an `scf.parallel` (before
+    `convert-scf-to-openmp`, so a parallel nest's OpenMP region is outlined
+    with it).
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::scf::SCFDialect"];

@@ -60,6 +60,20 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
                      "LLVM's compile time grows linearly with the step; "
                      "results are unchanged"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc(
+          "Threads of the compiled code (OpenMP; results are bit-identical "
+          "for every count): 0 = BF16_NUM_THREADS at run time, else all "
+          "cores; 1 = single-threaded code without OpenMP; N > 1 = N "
+          "threads"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> parallelMinWork{
+      *this, "parallel-min-work",
+      llvm::cl::desc("Smallest estimated work (operations per entry) of a "
+                     "loop that runs on threads (bf16-parallelize-loops "
+                     "min-work); 1 parallelizes every parallel loop"),
+      llvm::cl::init(32768)};
 };
 
 /// Builds `bf16-train-to-llvm`: BF16 (or FP32) tensor IR to the LLVM dialect.

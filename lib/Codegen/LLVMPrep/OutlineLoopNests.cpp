@@ -3,7 +3,7 @@
 // Part of bf16-opt. See the pass description in Codegen/Passes.td and
 // docs/Lowering.md.
 //
-// Every scf.for directly in a function's body is wrapped in an
+// Every scf.for or scf.parallel directly in a function's body is wrapped in an
 // scf.execute_region, the constants it uses are cloned into it, and the
 // region is outlined with upstream's outlineSingleBlockRegion into a
 // private function marked `noinline` for LLVM, so that LLVM compiles each loop
@@ -33,8 +33,8 @@ namespace {
 
 /// Wraps `loop` in an scf.execute_region that yields its results, with the
 /// constants it uses cloned inside, and returns the region.
-static Region &wrap(RewriterBase &rewriter, scf::ForOp loop) {
-  Location loc = loop.getLoc();
+static Region &wrap(RewriterBase &rewriter, Operation *loop) {
+  Location loc = loop->getLoc();
   rewriter.setInsertionPoint(loop);
   auto exec =
       scf::ExecuteRegionOp::create(rewriter, loc, loop->getResultTypes());
@@ -71,8 +71,12 @@ struct OutlineLoopNestsPass
     for (func::FuncOp func : funcs) {
       if (func.isDeclaration() || !func.getBody().hasOneBlock())
         continue;
-      SmallVector<scf::ForOp> loops(
-          func.getBody().front().getOps<scf::ForOp>());
+      // Sequential and parallel nests alike (bf16-parallelize-loops leaves
+      // the nests worth threads as scf.parallel).
+      SmallVector<Operation *> loops;
+      for (Operation &op : func.getBody().front())
+        if (isa<scf::ForOp, scf::ParallelOp>(op))
+          loops.push_back(&op);
       for (auto [i, loop] : llvm::enumerate(loops)) {
         Region &region = wrap(rewriter, loop);
         std::string name = (func.getSymName() + "_loop" + Twine(i)).str();
@@ -81,10 +85,10 @@ struct OutlineLoopNestsPass
         Operation *exec = region.getParentOp();
         func::CallOp call;
         FailureOr<func::FuncOp> outlined = mlir::outlineSingleBlockRegion(
-            rewriter, loop.getLoc(), region, name, &call);
+            rewriter, loop->getLoc(), region, name, &call);
         if (failed(outlined)) {
-          loop.emitError("bf16-outline-loop-nests: could not outline this "
-                         "loop nest");
+          loop->emitError("bf16-outline-loop-nests: could not outline this "
+                          "loop nest");
           return signalPassFailure();
         }
         // The wrapper now holds the call only: put the call in its place.

@@ -288,6 +288,15 @@ public:
 private:
   static int64_t ceilDiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  /// A loop over [lb, ub) whose iterations are independent (each writes its
+  /// own panel, K steps or rows of the packed buffer or of C), emitted as
+  /// scf.parallel: bf16-parallelize-loops chooses which of these run on
+  /// threads. Every element is computed by the same operations whatever the
+  /// thread count, so the results do not depend on it.
+  scf::ParallelOp parallelLoop(int64_t lb, int64_t ub, int64_t step) {
+    return scf::ParallelOp::create(b, loc, ValueRange{idx(lb)},
+                                   ValueRange{idx(ub)}, ValueRange{idx(step)});
+  }
   Value add(Value x, int64_t c) {
     return c == 0 ? x : arith::AddIOp::create(b, loc, x, idx(c)).getResult();
   }
@@ -368,16 +377,15 @@ private:
                                 ValueRange{panel, step, idx(j * kLanes * p)});
       }
     };
-    auto panelLoop = scf::ForOp::create(b, loc, idx(0), idx(panels), idx(1));
+    auto panelLoop = parallelLoop(0, panels, 1);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(panelLoop.getBody()->getTerminator());
-    Value panel = panelLoop.getInductionVar();
+    Value panel = panelLoop.getInductionVars()[0];
     if (fullSteps > 0) {
-      auto stepLoop =
-          scf::ForOp::create(b, loc, idx(0), idx(fullSteps), idx(1));
+      auto stepLoop = parallelLoop(0, fullSteps, 1);
       OpBuilder::InsertionGuard inner(b);
       b.setInsertionPoint(stepLoop.getBody()->getTerminator());
-      packStep(panel, stepLoop.getInductionVar(), /*hasSecondRow=*/true);
+      packStep(panel, stepLoop.getInductionVars()[0], /*hasSecondRow=*/true);
     }
     if (g.k % p != 0)
       packStep(panel, idx(fullSteps), /*hasSecondRow=*/false);
@@ -454,20 +462,20 @@ private:
     };
     auto forPanel = [&](Value panel, int64_t validCols) {
       if (fullBlocks > 0) {
-        auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullBlocks), idx(1));
+        auto loop = parallelLoop(0, fullBlocks, 1);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(loop.getBody()->getTerminator());
-        packBlock(panel, loop.getInductionVar(), kLanes, validCols);
+        packBlock(panel, loop.getInductionVars()[0], kLanes, validCols);
       }
       if (steps % kLanes != 0)
         packBlock(panel, idx(fullBlocks), steps % kLanes, validCols);
     };
     int64_t fullPanels = g.n / nr;
     if (fullPanels > 0) {
-      auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullPanels), idx(1));
+      auto loop = parallelLoop(0, fullPanels, 1);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
-      forPanel(loop.getInductionVar(), nr);
+      forPanel(loop.getInductionVars()[0], nr);
     }
     if (panels > fullPanels)
       forPanel(idx(fullPanels), g.n - fullPanels * nr);
@@ -631,10 +639,11 @@ private:
                      int64_t validCols) {
     int64_t fullRows = g.m / mr * mr;
     if (fullRows > 0) {
-      auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullRows), idx(mr));
+      auto loop = parallelLoop(0, fullRows, mr);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
-      emitKernel(packed, batchIv, panel, loop.getInductionVar(), mr, validCols);
+      emitKernel(packed, batchIv, panel, loop.getInductionVars()[0], mr,
+                 validCols);
     }
     if (g.m % mr != 0)
       emitKernel(packed, batchIv, panel, idx(fullRows), g.m % mr, validCols);
@@ -649,10 +658,10 @@ private:
       emitPack(g.a, aPacked, batchIv, g.m, kLanes);
     int64_t fullPanels = g.n / nr;
     if (fullPanels > 0) {
-      auto loop = scf::ForOp::create(b, loc, idx(0), idx(fullPanels), idx(1));
+      auto loop = parallelLoop(0, fullPanels, 1);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(loop.getBody()->getTerminator());
-      emitRowBlocks(packed, batchIv, loop.getInductionVar(), nr);
+      emitRowBlocks(packed, batchIv, loop.getInductionVars()[0], nr);
     }
     if (g.n % nr != 0)
       emitRowBlocks(packed, batchIv, idx(fullPanels), g.n % nr);

@@ -112,24 +112,24 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     // operands, on vector<len x T>, with the bits of each lowp.random_bits
     // input given as vectors; returns the updated outputs. Values from
     // outside the body are broadcast.
-    auto applyBody = [&](OpBuilder &b, Value off, int64_t len,
+    auto applyBody = [&](OpBuilder &b, Value off, Value outOff, int64_t len,
                          ArrayRef<Value> bits,
                          ValueRange outs) -> SmallVector<Value> {
       auto vecOf = [&](Type t) { return VectorType::get({len}, t); };
-      auto read = [&](Value t) -> Value {
+      auto read = [&](Value t, Value at) -> Value {
         auto type = cast<RankedTensorType>(t.getType());
         return vector::TransferReadOp::create(
-            b, loc, vecOf(type.getElementType()), t, ValueRange{off},
+            b, loc, vecOf(type.getElementType()), t, ValueRange{at},
             std::nullopt, ArrayRef<bool>{true});
       };
       IRMapping map;
       SmallVector<Value> outVecs;
       for (Value o : outs)
-        outVecs.push_back(read(o));
+        outVecs.push_back(read(o, outOff));
       for (auto [i, p] : llvm::enumerate(plan))
         map.map(body->getArgument(i), p.bits            ? bits[i]
                                       : p.tiedInit >= 0 ? outVecs[p.tiedInit]
-                                                        : read(inputs[i]));
+                                                        : read(inputs[i], off));
       for (auto [j, v] : llvm::enumerate(outVecs))
         map.map(body->getArgument(numInputs + j), v);
       auto lookup = [&](Value v) -> Value {
@@ -150,7 +150,7 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       SmallVector<Value> updated;
       for (auto [v, o] : llvm::zip(body->getTerminator()->getOperands(), outs))
         updated.push_back(vector::TransferWriteOp::create(b, loc, lookup(v), o,
-                                                          ValueRange{off},
+                                                          ValueRange{outOff},
                                                           ArrayRef<bool>{true})
                               .getResult());
       return updated;
@@ -171,32 +171,43 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       return slices;
     };
 
-    auto loop =
-        scf::ForOp::create(rewriter, loc, index(rewriter, 0),
-                           index(rewriter, whole), index(rewriter, run), inits);
+    // The runs are independent (each writes its own elements, and its bits
+    // depend on the element index only): scf.forall, each run updating its
+    // slice of the outputs, which bf16-parallelize-loops may run on threads.
+    auto loop = scf::ForallOp::create(
+        rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(whole)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(run)}, inits,
+        std::nullopt);
     {
       OpBuilder::InsertionGuard guard(rewriter);
-      Block *loopBody = loop.getBody();
-      if (!loopBody->empty())
-        rewriter.eraseOp(loopBody->getTerminator());
-      rewriter.setInsertionPointToEnd(loopBody);
-      Value iv = loop.getInductionVar();
-      SmallVector<Value> outs(loop.getRegionIterArgs());
+      rewriter.setInsertionPoint(loop.getTerminator());
+      Value iv = loop.getInductionVar(0);
+      SmallVector<OpFoldResult> offsets{iv}, sizes{rewriter.getIndexAttr(run)},
+          strides{rewriter.getIndexAttr(1)};
+      SmallVector<Value> outs;
+      for (Value shared : loop.getRegionIterArgs())
+        outs.push_back(tensor::ExtractSliceOp::create(rewriter, loc, shared,
+                                                      offsets, sizes, strides));
       SmallVector<SmallVector<Value>> slices =
           drawRun(rewriter, iv, run, lanes);
       for (auto [s, bits] : llvm::enumerate(slices)) {
         Value off = arith::AddIOp::create(rewriter, loc, iv,
                                           index(rewriter, s * lanes));
-        outs = applyBody(rewriter, off, lanes, bits, outs);
+        outs = applyBody(rewriter, off, index(rewriter, s * lanes), lanes, bits,
+                         outs);
       }
-      scf::YieldOp::create(rewriter, loc, outs);
+      rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
+      for (auto [slice, shared] : llvm::zip(outs, loop.getRegionIterArgs()))
+        tensor::ParallelInsertSliceOp::create(rewriter, loc, slice, shared,
+                                              offsets, sizes, strides);
     }
     SmallVector<Value> results(loop.getResults());
     if (whole < n) {
       // The last elements: one straight-line run on vector<rest x T>.
       int64_t rest = n - whole;
       Value off = index(rewriter, whole);
-      results = applyBody(rewriter, off, rest,
+      results = applyBody(rewriter, off, off, rest,
                           drawRun(rewriter, off, rest, rest).front(), results);
     }
     SmallVector<Value> replacements;

@@ -74,6 +74,11 @@ LogicalResult mlir::bf16::vectorizeElementwiseOp(RewriterBase &rewriter,
   scf::SCFTilingOptions options;
   options.setTileSizes(
       getAsIndexOpFoldResult(rewriter.getContext(), ArrayRef<int64_t>(*sizes)));
+  // The tiles of an all-parallel op are independent: scf.forall, which
+  // bf16-parallelize-loops may run on threads. A reduction's tiles
+  // accumulate in order: scf.for.
+  if (op.getNumParallelLoops() == op.getNumLoops())
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   FailureOr<scf::SCFTilingResult> tiled =
       scf::tileUsingSCF(rewriter, tiling, options);
   if (failed(tiled))

@@ -179,8 +179,9 @@ def compile_module(ir_text, train_args, lowering_options, opt_level=2,
     `train_args` are the ``bf16-opt`` arguments of the first run (for example
     ``["--bf16-train=rounding=kahan"]``; none for an FP32 step)."""
     link = ["-O%d" % opt_level, "-march=native", "-fPIC", "-shared", "-w",
-            # strided copies call memrefCopy
-            "-L" + str(LLVM_LIB), "-lmlir_c_runner_utils",
+            # strided copies call memrefCopy; parallel loops call LLVM's
+            # OpenMP runtime (docs/Threads.md)
+            "-L" + str(LLVM_LIB), "-lmlir_c_runner_utils", "-lomp",
             "-Wl,-rpath," + str(LLVM_LIB)]
     # Locations do not change the code: a step traced from another call
     # site (other source lines) shares the entry.

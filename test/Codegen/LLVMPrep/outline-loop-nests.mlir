@@ -77,3 +77,27 @@ func.func @f(%p: i1) {
   return
 }
 func.func private @ext(%x: i32)
+
+// -----
+
+// A top-level scf.parallel (a nest that bf16-parallelize-loops keeps for
+// threads) is outlined like an scf.for, so its OpenMP region is created
+// inside the outlined function.
+// CHECK-LABEL: func.func private @par_loop0
+// CHECK-SAME: (%[[A:.*]]: memref<64xf32>) attributes {passthrough = ["noinline"]}
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK: return
+// CHECK-LABEL: func.func @par
+// CHECK-NOT: scf.parallel
+// CHECK: call @par_loop0(%{{.*}}) : (memref<64xf32>) -> ()
+func.func @par(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %one, %a[%i] : memref<64xf32>
+    scf.reduce
+  }
+  return
+}

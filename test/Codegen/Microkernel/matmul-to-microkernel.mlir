@@ -5,9 +5,14 @@
 
 // A 6x64 tile over K = 32: B packed into one panel of 16 VNNI steps, one
 // loop over the steps with 24 accumulators, 4 B loads, 6 A-pair broadcasts
-// and 24 vdpbf16ps per step; no masks (no remainders).
+// and 24 vdpbf16ps per step; no masks (no remainders). The packing loops
+// over panels and K steps are scf.parallel (their iterations write disjoint
+// parts of the packed buffer; bf16-parallelize-loops picks the ones that run
+// on threads).
 // CHECK-LABEL: func.func @exact
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x128xbf16>
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c1) step (%c1)
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c1)
 // CHECK: vector.shuffle {{.*}} [0, 16, 1, 17, 2, 18
 // CHECK: vector.store {{.*}}, %[[P]]{{.*}} : memref<1x16x128xbf16>, vector<32xbf16>
 // CHECK: scf.for {{.*}} iter_args(
@@ -23,8 +28,13 @@
 // FMA: scf.for
 // FMA-COUNT-48: math.fma
 // FMA: scf.yield
+// With mr=2 the 6 rows are 3 row blocks, each an iteration of a parallel
+// loop (each writes its own rows of C), inside the parallel loop over the 2
+// column panels of nr=32.
 // TILE-LABEL: func.func @exact
-// TILE: scf.for %{{.*}} = %c0 to %c6 step %c2
+// TILE: scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
+// TILE: scf.parallel (%{{.*}}) = (%c0) to (%c6) step (%c2)
+// TILE: scf.for
 // TILE-COUNT-4: x86vector.avx512.dot
 // TILE-NOT: x86vector.avx512.dot
 // TILE: scf.yield
@@ -129,7 +139,7 @@ func.func @kept_fill(%a: memref<6x32xbf16>, %b: memref<32x64xbf16>, %c: memref<6
 // one of 4 steps whose row reads are padded (not in bounds).
 // CHECK-LABEL: func.func @transposed_b
 // CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x20x64xbf16>
-// CHECK: scf.for
+// CHECK: scf.parallel
 // CHECK-COUNT-16: vector.transfer_read {{.*}} {in_bounds = [true]} : memref<32x40xbf16>, vector<32xbf16>
 // CHECK-COUNT-64: vector.shuffle
 // CHECK-COUNT-16: vector.store {{.*}} : memref<1x20x64xbf16>, vector<32xbf16>

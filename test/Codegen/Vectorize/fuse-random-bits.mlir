@@ -8,8 +8,10 @@
 // An SGD-momentum-like update, in place on %w and %m: 150 elements = 2 runs
 // of 64 in the loop + 22 after it. The bits never become a tensor: each run
 // computes 16 Philox blocks and shuffles them into 4 vectors of 16, which
-// lowp.sr_add consumes directly. %w and %m are read from the loop's
-// iter_args (the outputs), %g from its flattened input, %lr is broadcast.
+// lowp.sr_add consumes directly. The runs are independent, so the loop is an
+// scf.forall whose shared outputs are %w and %m: each run reads and writes
+// its own 64-element slice of them and inserts it back in parallel; %g is
+// read from its flattened input at the run's offset, %lr is broadcast.
 #id = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @momentum
 // CHECK-SAME: (%[[W:.*]]: tensor<3x50xbf16>, %[[M:.*]]: tensor<3x50xbf16>, %[[G:.*]]: tensor<3x50xbf16>, %[[LR:.*]]: bf16, %[[STEP:.*]]: i64)
@@ -18,9 +20,9 @@
 // CHECK-DAG: %[[GF:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0, 1]] : tensor<3x50xbf16> into tensor<150xbf16>
 // CHECK-DAG: %[[WF:.*]] = tensor.collapse_shape %[[W]] {{\[\[}}0, 1]] : tensor<3x50xbf16> into tensor<150xbf16>
 // CHECK-DAG: %[[MF:.*]] = tensor.collapse_shape %[[M]] {{\[\[}}0, 1]] : tensor<3x50xbf16> into tensor<150xbf16>
-// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
-// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
-// CHECK: %[[L:.*]]:2 = scf.for %[[OFF:.*]] = %{{.*}} to %[[C128]] step %[[C64]] iter_args(%[[TW:.*]] = %[[WF]], %[[TM:.*]] = %[[MF]]) -> (tensor<150xbf16>, tensor<150xbf16>)
+// CHECK: %[[L:.*]]:2 = scf.forall (%[[OFF:.*]]) = (0) to (128) step (64) shared_outs(%[[SW:.*]] = %[[WF]], %[[SM:.*]] = %[[MF]]) -> (tensor<150xbf16>, tensor<150xbf16>)
+// CHECK: %[[TW:.*]] = tensor.extract_slice %[[SW]][%[[OFF]]] [64] [1] : tensor<150xbf16> to tensor<64xbf16>
+// CHECK: %[[TM:.*]] = tensor.extract_slice %[[SM]][%[[OFF]]] [64] [1] : tensor<150xbf16> to tensor<64xbf16>
 // CHECK: arith.shrui %[[OFF]], %{{.*}} : index
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
 // CHECK: %[[B0:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 32, 33, 2, 3, 34, 35, {{.*}}] : vector<32xi32>, vector<32xi32>
@@ -28,21 +30,23 @@
 // CHECK: %[[B2:.*]] = vector.shuffle %{{.*}}, %{{.*}} [16, 17, 48, 49, {{.*}}] : vector<32xi32>, vector<32xi32>
 // CHECK: %[[B3:.*]] = vector.shuffle %{{.*}}, %{{.*}} [24, 25, 56, 57, {{.*}}] : vector<32xi32>, vector<32xi32>
 // CHECK: %[[O0:.*]] = arith.addi %[[OFF]], %{{.*}} : index
-// CHECK-DAG: %[[W0:.*]] = vector.transfer_read %[[TW]][%[[O0]]], %{{.*}} {in_bounds = [true]} : tensor<150xbf16>, vector<16xbf16>
-// CHECK-DAG: %[[M0:.*]] = vector.transfer_read %[[TM]][%[[O0]]], %{{.*}} {in_bounds = [true]} : tensor<150xbf16>, vector<16xbf16>
+// CHECK-DAG: %[[W0:.*]] = vector.transfer_read %[[TW]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<64xbf16>, vector<16xbf16>
+// CHECK-DAG: %[[M0:.*]] = vector.transfer_read %[[TM]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<64xbf16>, vector<16xbf16>
 // CHECK-DAG: %[[G0:.*]] = vector.transfer_read %[[GF]][%[[O0]]], %{{.*}} {in_bounds = [true]} : tensor<150xbf16>, vector<16xbf16>
 // CHECK: %[[NM0:.*]] = arith.addf %[[M0]], %[[G0]] : vector<16xbf16>
 // CHECK: %[[LRV:.*]] = vector.broadcast %[[LR]] : bf16 to vector<16xbf16>
 // CHECK: %[[U0:.*]] = arith.mulf %[[LRV]], %[[NM0]] : vector<16xbf16>
 // CHECK: %[[S0:.*]] = lowp.sr_add %[[W0]], %[[U0]], %[[B0]] : vector<16xbf16>, vector<16xbf16>, vector<16xi32>
-// CHECK: %[[TW1:.*]] = vector.transfer_write %[[S0]], %[[TW]][%[[O0]]] {in_bounds = [true]} : vector<16xbf16>, tensor<150xbf16>
-// CHECK: %[[TM1:.*]] = vector.transfer_write %[[NM0]], %[[TM]][%[[O0]]] {in_bounds = [true]} : vector<16xbf16>, tensor<150xbf16>
-// The next slice reads what the previous one wrote (the same iter_arg chain).
+// CHECK: %[[TW1:.*]] = vector.transfer_write %[[S0]], %[[TW]][%{{.*}}] {in_bounds = [true]} : vector<16xbf16>, tensor<64xbf16>
+// CHECK: %[[TM1:.*]] = vector.transfer_write %[[NM0]], %[[TM]][%{{.*}}] {in_bounds = [true]} : vector<16xbf16>, tensor<64xbf16>
+// The next slice reads what the previous one wrote (the same slice chain).
 // CHECK: vector.transfer_read %[[TW1]]
 // CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[B1]]
 // CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[B2]]
 // CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[B3]]
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel {
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[SW]][%[[OFF]]] [64] [1] : tensor<64xbf16> into tensor<150xbf16>
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[SM]][%[[OFF]]] [64] [1] : tensor<64xbf16> into tensor<150xbf16>
 // The last 22 elements: 6 blocks, one straight-line run on vector<22>.
 // CHECK: %[[C128B:.*]] = arith.constant 128 : index
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<6xi64>
@@ -56,7 +60,7 @@
 // CHECK: return %[[EW]], %[[EM]]
 // lanes=4: runs of 16 elements on vector<4xi32> blocks, slices of 4.
 // L4-LABEL: func.func @momentum
-// L4: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// L4: scf.forall (%{{.*}}) = (0) to (144) step (16) shared_outs
 // L4: lowp.sr_add {{.*}} : vector<4xbf16>, vector<4xbf16>, vector<4xi32>
 // L4: vector.transfer_read {{.*}} vector<6xbf16>
 // L4: lowp.sr_add {{.*}} : vector<6xbf16>, vector<6xbf16>, vector<6xi32>
@@ -86,10 +90,10 @@ func.func @momentum(%w: tensor<3x50xbf16>, %m: tensor<3x50xbf16>, %g: tensor<3x5
 // CHECK-LABEL: func.func @two_streams
 // CHECK: %[[KEEP:.*]] = lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : tensor<64xi32>
 // CHECK-NOT: lowp.random_bits
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK-COUNT-40: arith.muli {{.*}} : vector<16xi64>
 // CHECK-COUNT-4: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xf32>, vector<16xi32>
-// CHECK: scf.yield
+// CHECK: tensor.parallel_insert_slice
 // CHECK-NOT: lowp.sr_add
 // CHECK: return %{{.*}}, %[[KEEP]]
 func.func @two_streams(%w: tensor<64xbf16>, %x: tensor<64xf32>, %step: i64) -> (tensor<64xbf16>, tensor<64xi32>) {
@@ -117,9 +121,9 @@ func.func @two_streams(%w: tensor<64xbf16>, %x: tensor<64xf32>, %step: i64) -> (
 #tr = affine_map<(i, j) -> (j, i)>
 #row = affine_map<(i, j) -> (i)>
 // CHECK-LABEL: func.func @left_alone
-// CHECK-NOT: scf.for
+// CHECK-NOT: scf.forall
 // CHECK-COUNT-5: linalg.generic
-// CHECK-NOT: scf.for
+// CHECK-NOT: scf.forall
 func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8xbf16>,
                       %u2: tensor<8x8xbf16>, %acc: tensor<8xbf16>, %p: i1, %step: i64)
     -> (tensor<40xbf16>, tensor<8x8xbf16>, tensor<8x8xbf16>, tensor<8xbf16>, tensor<8x8xbf16>) {

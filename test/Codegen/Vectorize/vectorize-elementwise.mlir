@@ -4,17 +4,18 @@
 // BAD: error: bf16-vectorize-linalg-elementwise: width=0 must be in [1, 64]
 
 // An elementwise body with a lowp op: tiles of 16 along the innermost loop,
-// the lowp.round and math.exp on vector<16xf32>.
+// the lowp.round and math.exp on vector<16xf32>. The tiles of an
+// all-parallel op are independent: one scf.forall over rows and column tiles
+// (bf16-parallelize-loops decides whether it runs on threads).
 // CHECK-LABEL: func.func @round_exp
-// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
-// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (4, 32) step (1, 16) {
 // CHECK: %[[X:.*]] = vector.transfer_read {{.*}} vector<16xf32>
 // CHECK: %[[E:.*]] = math.exp %[[X]] : vector<16xf32>
 // CHECK: lowp.round nearest_even_ftz %[[E]] : (vector<16xf32>) -> vector<16xbf16>
 // CHECK: vector.transfer_write {{.*}} : vector<16xbf16>
 // CHECK-NOT: linalg.generic
 // W8-LABEL: func.func @round_exp
-// W8: scf.for %{{.*}} = %c0 to %c32 step %c8
+// W8: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (4, 32) step (1, 8) {
 // W8: lowp.round nearest_even_ftz {{.*}} : (vector<8xf32>) -> vector<8xbf16>
 func.func @round_exp(%x: memref<4x32xf32>, %y: memref<4x32xbf16>) {
   linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
@@ -62,7 +63,8 @@ func.func @transpose(%x: memref<16x4xbf16>, %y: memref<4x16xbf16>) {
 // innermost extent that is not a multiple of the width, and tensors.
 // A reduction over an outer dimension (a bias gradient's column sums) is
 // vectorized along the columns; the reduction loop is tiled by 1 and stays
-// the outer loop, so each column accumulates its rows in order.
+// the outer loop, so each column accumulates its rows in order. Its tiles
+// are scf.for loops, not scf.forall: they accumulate into the same columns.
 // CHECK-LABEL: func.func @column_sums
 // CHECK: scf.for %[[R:.*]] = %c0 to %c8 step %c1
 // CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
