@@ -298,11 +298,18 @@ def VectorizeElementwise
     with a strided 1-D transfer (a permutation map), which
     `convert-vector-to-scf{full-unroll}` later turns into scalar loads.
 
+    The tiles of an all-parallel op are independent, so their loop is an
+    `scf.forall`. A reduction is tiled with its parallel dimensions outside
+    its reduction dimensions; the outermost loop (over output tiles) is an
+    `scf.parallel` and the reduction loops are `scf.for` inside it.
+    `bf16-parallelize-loops` decides which of these run on threads.
+
     The rewrite changes no arithmetic: every element sees the same ops in
-    the same order (reduction loops are tiled by 1 and keep their nesting,
-    so each output element accumulates its terms in the scalar loops'
-    order), so results are bit-identical to the scalar loops (the lowp
-    kernel tests and `Integration/Emulated/colsum.test` compare them).
+    the same order (reduction loops are tiled by 1 and keep their relative
+    order inside each output tile, so each output element accumulates its
+    terms in the scalar loops' order), so results are bit-identical to the
+    scalar loops (the lowp kernel tests and
+    `Integration/Emulated/colsum.test` compare them).
     Reductions over the innermost dimension (and GEMMs, see
     `bf16-convert-matmul-to-microkernel`) are not touched.
   }];

@@ -59,6 +59,22 @@ static FailureOr<SmallVector<int64_t>> tileSizesFor(linalg::LinalgOp op,
   return sizes;
 }
 
+/// Replaces `loop` (no loop-carried values; its iterations independent) by
+/// an scf.parallel with the same bounds and body.
+static scf::ParallelOp toParallelLoop(RewriterBase &rewriter, scf::ForOp loop) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(loop);
+  auto par = scf::ParallelOp::create(
+      rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+      ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+  Block *body = par.getBody();
+  rewriter.eraseOp(loop.getBody()->getTerminator());
+  rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(),
+                             par.getInductionVars());
+  rewriter.eraseOp(loop);
+  return par;
+}
+
 LogicalResult mlir::bf16::vectorizeElementwiseOp(RewriterBase &rewriter,
                                                  linalg::LinalgOp op,
                                                  int64_t width) {
@@ -75,15 +91,32 @@ LogicalResult mlir::bf16::vectorizeElementwiseOp(RewriterBase &rewriter,
   options.setTileSizes(
       getAsIndexOpFoldResult(rewriter.getContext(), ArrayRef<int64_t>(*sizes)));
   // The tiles of an all-parallel op are independent: scf.forall, which
-  // bf16-parallelize-loops may run on threads. A reduction's tiles
-  // accumulate in order: scf.for.
-  if (op.getNumParallelLoops() == op.getNumLoops())
+  // bf16-parallelize-loops may run on threads. A reduction's loops are
+  // scf.for with the parallel dimensions outside the reduction ones; the
+  // outermost (over output tiles) then becomes an scf.parallel below. Each
+  // output element still accumulates its terms in the scalar loops' order.
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool reduction = op.getNumParallelLoops() != op.getNumLoops();
+  if (!reduction) {
     options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  } else {
+    SmallVector<int64_t> order;
+    for (auto kind :
+         {utils::IteratorType::parallel, utils::IteratorType::reduction})
+      for (auto [d, t] : llvm::enumerate(iterators))
+        if (t == kind)
+          order.push_back(d);
+    options.setInterchange(order);
+  }
   FailureOr<scf::SCFTilingResult> tiled =
       scf::tileUsingSCF(rewriter, tiling, options);
   if (failed(tiled))
     return failure();
   rewriter.eraseOp(op);
+  if (reduction && !tiled->loops.empty())
+    if (auto outer = dyn_cast<scf::ForOp>(tiled->loops.front().getOperation()))
+      if (outer.getNumRegionIterArgs() == 0)
+        (void)toParallelLoop(rewriter, outer);
   for (Operation *tile : tiled->tiledOps) {
     rewriter.setInsertionPoint(tile);
     FailureOr<linalg::VectorizationResult> vectorized =

@@ -62,12 +62,13 @@ func.func @transpose(%x: memref<16x4xbf16>, %y: memref<4x16xbf16>) {
 // Left alone: a reduction over the innermost dimension, a dynamic shape, an
 // innermost extent that is not a multiple of the width, and tensors.
 // A reduction over an outer dimension (a bias gradient's column sums) is
-// vectorized along the columns; the reduction loop is tiled by 1 and stays
-// the outer loop, so each column accumulates its rows in order. Its tiles
-// are scf.for loops, not scf.forall: they accumulate into the same columns.
+// vectorized along the columns; the reduction loop is tiled by 1 and is
+// an scf.for inside the column tiles, so each column accumulates its rows
+// in order. The column tiles are independent (scf.parallel); the rows of one
+// tile are not (scf.for).
 // CHECK-LABEL: func.func @column_sums
+// CHECK: scf.parallel (%[[C:.*]]) = (%c0) to (%c32) step (%c16)
 // CHECK: scf.for %[[R:.*]] = %c0 to %c8 step %c1
-// CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
 // CHECK: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
 // CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0] : vector<1x16xf32> to vector<16xf32>
 // W8-LABEL: func.func @column_sums
