@@ -18,6 +18,11 @@ config.test_exec_root = os.path.join(config.bf16_obj_root, "test")
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 config.environment["BF16_OPT_BUILD_DIR"] = config.bf16_obj_root
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# Compiled code runs on every core (docs/Threads.md) while lit runs tests in
+# parallel: OpenMP threads that wait at a barrier sleep at once instead of
+# spinning for 200 ms, so oversubscribed tests do not starve each other.
+# (Thread counts never change results; the thread tests set their own.)
+config.environment["KMP_BLOCKTIME"] = "0"
 # Test scripts import bf16_opt (bf16_opt.testing: shared helpers) from here.
 config.environment["PYTHONPATH"] = os.path.join(config.bf16_src_root, "python")
 
