@@ -106,6 +106,9 @@ TRAIN_MODES = [
 # flow).
 TO_LLVM_TARGETS = ["host", "avx512bf16", "avx512", "avx2", "emulated"]
 TO_LLVM_FLAGS = ["vectorize", "outline", "emit-c-interface"]
+# ... and one of these thread settings (docs/Threads.md): single-threaded
+# code, a fixed count, or every parallel loop on OpenMP.
+TO_LLVM_THREADS = ["", "threads=1", "threads=3", "parallel-min-work=1"]
 
 # bf16-run: once as it is, and once with a --pre of these (and, now and
 # then, the portable --lowering), picked by the mutant's rng.
@@ -118,7 +121,8 @@ RUN_PRES = ["bf16-train", "bf16-train{rounding=stochastic}",
             "bf16-train{rounding=kahan diagnostics=true}"]
 RUN_LOWERINGS = ["lowp-emulated-to-llvm{emit-c-interface}",
                  "bf16-train-to-llvm{emit-c-interface target=emulated}",
-                 "bf16-train-to-llvm{emit-c-interface vectorize outline}"]
+                 "bf16-train-to-llvm{emit-c-interface vectorize outline}",
+                 "bf16-train-to-llvm{emit-c-interface parallel-min-work=1}"]
 
 
 def pipelines(rng, has_tosa):
@@ -132,6 +136,7 @@ def pipelines(rng, has_tosa):
                      ["--bf16-train=" + opts]))
     target = rng.choice(TO_LLVM_TARGETS)
     flags = [f for f in TO_LLVM_FLAGS if rng.random() < 0.5]
+    flags += [t for t in [rng.choice(TO_LLVM_THREADS)] if t]
     lower = "bf16-train-to-llvm{%s}" % " ".join(["target=" + target] + flags)
     runs.append(("to-llvm", "bf16-opt", ["--bf16-train-to-llvm"]))
     runs.append(("to-llvm:" + target, "bf16-opt",
