@@ -24,8 +24,16 @@ torch.set_num_threads(1)) with glibc's malloc thresholds raised
 warm-up steps and --steps timed ones (medians). The compiled steps are
 cached in a fresh directory, so compile times are cold.
 
+--single-threads LIST (default 1) runs the single process once per thread
+count N of the comma-separated LIST, pinned to cores 0..N-1 with
+BF16_NUM_THREADS=N (the compiled step's threads, docs/Threads.md), so that
+the 2 processes can also be compared with one process using both cores
+(benchmarks/machine.sh passes 1,2); the table then has one column and one
+speed-up per count.
+
 usage: PYTHONPATH=python /usr/bin/python3 benchmarks/dp_step.py [--steps N]
        [--variants fp32,sr,nearest,kahan] [--batch 256] [--out DIR]
+       [--single-threads 1[,2...]]
 """
 
 import argparse
@@ -78,7 +86,7 @@ def child(args):
         fdist.DistributedStep._average = timed
     else:
         rank, world = 0, 1
-        os.sched_setaffinity(0, {0})
+        os.sched_setaffinity(0, set(range(args.threads)))
     out = {}
     for v in args.variants.split(","):
         _, precision, rounding = VARIANTS[v]
@@ -156,6 +164,9 @@ def main():
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--variants", default="fp32,sr,nearest,kahan")
     p.add_argument("--out", default=None)
+    p.add_argument("--single-threads", default="1",
+                   help="thread counts of the single process, e.g. 1,2")
+    p.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.role != "driver":
         return child(args)
@@ -170,27 +181,47 @@ def main():
     common = ["--steps", str(args.steps), "--warmup", str(args.warmup),
               "--batch", str(args.batch), "--variants", args.variants]
     started = datetime.datetime.utcnow()
-    single = run([sys.executable, HERE, "--role", "single"] + common, env)
+    counts = [int(c) for c in args.single_threads.split(",")]
+    singles = {}
+    for c in counts:
+        singles[c] = run([sys.executable, HERE, "--role", "single",
+                          "--threads", str(c)] + common,
+                         dict(env, BF16_NUM_THREADS=str(c),
+                              OMP_NUM_THREADS=str(c)))
+    single = singles[counts[0]]
     logs = tempfile.mkdtemp(dir=out, prefix="logs-")
     dp = run([sys.executable, "-m", "torch.distributed.run",
               "--nproc_per_node=2", "--master_addr=127.0.0.1",
               "--master_port=%d" % free_port(), "--redirects=2", "--tee=2",
               "--log_dir=" + logs, HERE, "--role", "dp"] + common, env)
     load = loadavg()
+    if counts == [1]:  # the original table
+        one = ["1 process, batch %d: ms" % args.batch]
+        gain = ["speed-up"]
+    else:
+        one = ["1 process, %d thread%s, batch %d: ms"
+               % (c, "s" if c > 1 else "", args.batch) for c in counts]
+        gain = ["speed-up vs %d thread%s" % (c, "s" if c > 1 else "")
+                for c in counts]
     lines = [
-        "| step | 1 process, batch %d: ms | 2 processes, %d each: ms | of "
+        "| step | %s | 2 processes, %d each: ms | of "
         "which all-reduce ms | all-reduce alone ms | all-reduce MB | "
-        "speed-up | replicas identical | loss first -> last (1 / 2 "
-        "processes) |" % (args.batch, args.batch // 2),
-        "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+        "%s | replicas identical | loss first -> last (1 / 2 "
+        "processes) |" % (" | ".join(one), args.batch // 2, " | ".join(gain)),
+        "|---|" + "---:|" * (len(counts) * 2 + 4) + "---|---|"]
     for v in args.variants.split(","):
         s, d = single[v], dp[v]
-        lines.append("| %s | %.2f (min %.2f) | %.2f (min %.2f) | %.2f | %.2f "
-                     "| %.2f | %.2f | %s | %.4g -> %.4g / %.4g -> %.4g |" % (
-                         VARIANTS[v][0], s["ms"], s["min_ms"], d["ms"], d["min_ms"],
+        lines.append("| %s | %s | %.2f (min %.2f) | %.2f | %.2f "
+                     "| %.2f | %s | %s | %.4g -> %.4g / %.4g -> %.4g |" % (
+                         VARIANTS[v][0],
+                         " | ".join("%.2f (min %.2f)" % (singles[c][v]["ms"],
+                                                         singles[c][v]["min_ms"])
+                                    for c in counts),
+                         d["ms"], d["min_ms"],
                          d["reduce_ms"], d["bare_reduce_ms"],
                          d["wire_bytes"] / 1e6,
-                         s["ms"] / d["ms"],
+                         " | ".join("%.2f" % (singles[c][v]["ms"] / d["ms"])
+                                    for c in counts),
                          "yes" if d["replicas_identical"] else "NO",
                          s["loss_first"], s["loss_last"], d["loss_first"],
                          d["loss_last"]))
@@ -202,7 +233,9 @@ def main():
     print(head)
     print(table)
     with open(os.path.join(out, "dp_step.json"), "w") as f:
-        json.dump({"single": single, "dp": dp, "head": head}, f, indent=1)
+        json.dump({"single": single, "dp": dp, "head": head,
+                   "single_threads": {str(c): singles[c] for c in counts}},
+                  f, indent=1)
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(head + "\n\n" + table + "\n")
     print("results in", out)

@@ -3,7 +3,7 @@
 vdpbf16ps peak, all measured in the same run on one pinned core.
 
 usage: gemm_bench.py --bf16-opt BIN --peak-json PEAK.json [--target host]
-                     [--min-time S] [--json OUT]
+                     [--min-time S] [--threads N] [--json OUT]
 
 For every shape of peers.GEMM_SHAPES (M, K, N) it times three products, as
 the MLP step computes them: fwd C = A.B (MxK . KxN), dA = dC.B^T
@@ -12,7 +12,16 @@ the MLP step computes them: fwd C = A.B (MxK . KxN), dA = dC.B^T
 BF16 at the output (what --bf16-train emits; the transposed operand is
 materialized by a separate linalg.transpose in a real step and is not
 timed here). They go through --bf16-train-to-llvm, mlir-translate and
-clang -O3 into a shared object called through its C interface (ctypes).
+clang -O3 into a shared object called through its C interface (ctypes),
+linked with LLVM's libomp (docs/Threads.md).
+
+--threads N (default 1): our kernels run on N threads (BF16_NUM_THREADS=N,
+set here for the process) and torch on N (torch.set_num_threads); the
+caller pins the process to N cores (gemm.sh --threads N does). The peak is
+then the all-cores one (bf16-bench-peak --threads N). With N > 1 there is a
+pause of 0.3 s between our timing and oneDNN's, longer than libomp's
+KMP_BLOCKTIME (200 ms), so that neither runtime's idle threads still spin
+while the other one is timed.
 """
 import argparse
 import ctypes
@@ -66,13 +75,17 @@ def main():
     ap.add_argument("--target", default="host")
     ap.add_argument("--min-time", type=float, default=0.2,
                     help="each of 3 timed batches lasts at least this long")
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json")
     args = ap.parse_args()
+    # Read once, the first time a compiled kernel runs a parallel loop.
+    os.environ["BF16_NUM_THREADS"] = str(args.threads)
     import torch
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     peaks = {r["key"]: r["value"]
              for r in json.load(open(args.peak_json))["rows"]}
-    peak = peaks["dpbf16_peak"]
+    peak = peaks["dpbf16_peak" if args.threads == 1 else
+                 "dpbf16_peak_all_cores"]
 
     tmp = tempfile.mkdtemp()
     src = os.path.join(tmp, "gemms.mlir")
@@ -91,16 +104,22 @@ def main():
     run([llvm_tool("mlir-translate"), "--mlir-to-llvmir", "-o", ll], input=llvm,
         check=True)
     so = os.path.join(tmp, "gemms.so")
+    omp = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.realpath(llvm_tool("clang")))), "lib")
     run([llvm_tool("clang"), "-O3", "-march=native", "-shared", "-fPIC",
-         "-Wno-override-module", ll, "-o", so], check=True)
+         "-Wno-override-module", ll, "-o", so, "-L" + omp, "-lomp",
+         "-Wl,-rpath," + omp], check=True)
     lib = ctypes.CDLL(so)
     libc = ctypes.CDLL(None)
     libc.free.argtypes = [ctypes.c_void_p]
 
     rows = []
-    print("BF16 GEMM, one pinned core: bf16-opt (--bf16-train-to-llvm target=%s)"
+    where = ("one pinned core" if args.threads == 1 else
+             "%d threads (ours and torch) on cores %s" % (
+                 args.threads, sorted(os.sched_getaffinity(0))))
+    print("BF16 GEMM, %s: bf16-opt (--bf16-train-to-llvm target=%s)"
           " vs oneDNN (torch %s mm) vs the vdpbf16ps peak, same run"
-          % (args.target, torch.__version__))
+          % (where, args.target, torch.__version__))
     print("%-16s %-4s %10s %10s %10s %8s %8s" % (
         "MxKxN", "prod", "bf16-opt", "oneDNN", "peak", "ours/pk", "ours/dnn"))
     torch.manual_seed(0)
@@ -117,7 +136,10 @@ def main():
             libc.free(out.allocated)
         c = torch.empty(m, n, dtype=torch.bfloat16)
         flops = 2.0 * m * n * k
+        pause = (lambda: time.sleep(0.3)) if args.threads > 1 else (lambda: None)
+        pause()
         t_ours = best_time(ours, args.min_time, 3)
+        pause()
         t_dnn = best_time(lambda: torch.mm(a, b, out=c), args.min_time, 3)
         g_ours, g_dnn = flops / t_ours / 1e9, flops / t_dnn / 1e9
         # The product itself is checked against torch (f32 accumulation in
@@ -139,7 +161,10 @@ def main():
     print("(GFLOP/s; compile of all %d kernels by bf16-opt: %.2f s)"
           % (len(set(names.values())), compile_mlir))
     if args.json:
-        json.dump({"rows": rows}, open(args.json, "w"), indent=1)
+        json.dump({"threads": args.threads,
+                   "torch_threads": torch.get_num_threads(),
+                   "affinity": sorted(os.sched_getaffinity(0)),
+                   "rows": rows}, open(args.json, "w"), indent=1)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def torch_child(a):
     """In a child process: time peers.py's MLP step, print JSON."""
     import torch
     import peers
-    peers.one_thread()
+    peers.set_threads(a.threads)
     peers.MLP_SIZES = a.sizes
     peers.BATCH = a.batch
     if a.shim:
@@ -67,6 +67,7 @@ def torch_child(a):
     dtype = torch.bfloat16 if a.torch_child == "bf16" else torch.float32
     times = peers.mlp_step_times(dtype, a.torch_warmup, a.torch_steps)
     json.dump({"times_ms": [t * 1e3 for t in times],
+               "threads": torch.get_num_threads(),
                "affinity": sorted(os.sched_getaffinity(0))}, sys.stdout)
 
 
@@ -78,7 +79,10 @@ def bf16_run(a, mlir, pre, nsteps, hyper, ynpy):
            "--set=%d=0" % hyper["wd"]]
     if pre:
         cmd.append("--pre=" + pre)
-    p = run(cmd, timeout=a.timeout)
+    # Compiled steps take their thread count from BF16_NUM_THREADS
+    # (threads=0, the lowering's default; docs/Threads.md).
+    p = run(cmd, timeout=a.timeout,
+            env=dict(os.environ, BF16_NUM_THREADS=str(a.threads)))
     if p.returncode != 0:
         raise RuntimeError("bf16-run exited %d:\n%s%s" %
                            (p.returncode, p.stdout[-2000:], p.stderr[-4000:]))
@@ -112,17 +116,19 @@ def measure_torch(a, key, label, dtype, shim):
     cmd = [sys.executable, os.path.abspath(__file__), "--torch-child", dtype,
            "--sizes", ",".join(map(str, a.sizes)), "--batch", str(a.batch),
            "--torch-warmup", str(a.torch_warmup),
-           "--torch-steps", str(a.torch_steps)]
-    env = dict(os.environ, OMP_NUM_THREADS="1")
+           "--torch-steps", str(a.torch_steps), "--threads", str(a.threads)]
+    env = dict(os.environ, OMP_NUM_THREADS=str(a.threads))
     if shim:
         env["LD_PRELOAD"] = build_lib("libbf16-bench-sgemm-shim.so", a.build)
         cmd.append("--shim")
     p = run(cmd, timeout=a.timeout, env=env)
     if p.returncode != 0:
         raise RuntimeError("torch child exited %d:\n%s" % (p.returncode, p.stderr[-4000:]))
-    times = json.loads(p.stdout)["times_ms"]
+    child = json.loads(p.stdout)
+    times = child["times_ms"]
     return dict(key=key, label=label, median_ms=statistics.median(times),
-                min_ms=min(times), steps=len(times), wall_s=p.wall_s)
+                min_ms=min(times), steps=len(times), wall_s=p.wall_s,
+                torch_threads=child.get("threads"))
 
 
 def main():
@@ -132,6 +138,14 @@ def main():
     ap.add_argument("--sizes", default="784,1024,1024,10")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--target", default="host", help="--bf16-train-to-llvm target")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads of every step: BF16_NUM_THREADS for ours, "
+                         "torch.set_num_threads for PyTorch (the caller pins "
+                         "the cores); > 1: FLOP bound at the all-cores peak")
+    ap.add_argument("--peak-json",
+                    help="use these bf16-bench-peak rows instead of measuring "
+                         "the peaks here (with --threads > 1 they must hold "
+                         "the all-cores rows)")
     ap.add_argument("--variants", default="sr,nearest,kahan,fp32",
                     help="ours to run, from sr,nearest,kahan,fp32 (or 'none')")
     ap.add_argument("--steps", default="auto", help="timed steps of ours, or auto")
@@ -165,8 +179,9 @@ def main():
     os.makedirs(out, exist_ok=True)
     L = len(a.sizes) - 1
     name = "MLP %s, batch %d" % ("-".join(map(str, a.sizes)), a.batch)
-    print("%s; SGD lr 0.01 momentum 0.9; pinned to cores %s; results in %s"
-          % (name, sorted(os.sched_getaffinity(0)), out), flush=True)
+    print("%s; SGD lr 0.01 momentum 0.9; %d thread(s); pinned to cores %s; "
+          "results in %s" % (name, a.threads, sorted(os.sched_getaffinity(0)),
+                             out), flush=True)
 
     # The step, and one-hot labels for it (x keeps bf16-run's U[-1, 1)).
     mlir = os.path.join(out, "mlp.mlir")
@@ -179,13 +194,21 @@ def main():
     hyper = dict(y=4 * L + 1, lr=4 * L + 2, mu=4 * L + 3, wd=4 * L + 4)
 
     # Peaks of this run.
-    peak_json = os.path.join(out, "peak.json")
-    p = run([build_tool("bf16-bench-peak", a.build), "--core", str(a.core),
-             "--only", "peaks", "--json", peak_json], timeout=a.timeout)
-    if p.returncode != 0:
-        sys.exit("bf16-bench-peak failed:\n" + p.stderr)
+    peak_json = a.peak_json or os.path.join(out, "peak.json")
+    if not a.peak_json:
+        p = run([build_tool("bf16-bench-peak", a.build), "--core", str(a.core),
+                 "--threads", str(a.threads), "--only", "peaks",
+                 "--json", peak_json], timeout=a.timeout)
+        if p.returncode != 0:
+            sys.exit("bf16-bench-peak failed:\n" + p.stderr)
     with open(peak_json) as f:
         peaks = {r["key"]: r["value"] for r in json.load(f)["rows"]}
+    if a.threads > 1:  # the bound of the whole machine: all cores at once,
+        # else (no such row) threads x the 1-core peak
+        for k in ("dpbf16_peak", "fma_peak"):
+            one = peaks.get(k)
+            peaks[k] = peaks.get(k + "_all_cores") or (
+                one * a.threads if one else None)
     fwd = sum(2.0 * a.batch * i * o for i, o in zip(a.sizes, a.sizes[1:]))
     total = 3 * fwd
     executed = total - 2.0 * a.batch * a.sizes[0] * a.sizes[1]
@@ -235,8 +258,10 @@ def main():
     ]
 
     lines = []
-    lines.append("%s, SGD momentum; one pinned core; %s" % (
-        name, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")))
+    lines.append("%s, SGD momentum; %s; %s" % (
+        name, "one pinned core" if a.threads == 1 else
+        "%d threads on cores %s" % (a.threads, sorted(os.sched_getaffinity(0))),
+        datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")))
     lines.append("")
     lines.append("| step | median ms | min ms | timed steps | bound / time | loss (first -> last) |")
     lines.append("|---|---:|---:|---:|---:|---|")
@@ -247,16 +272,18 @@ def main():
         lines.append("| %s | %.2f | %.2f | %d | %s | %s |" % (
             r["label"], r["median_ms"], r["min_ms"], r["steps"],
             fmt(ratio, "%.3f"), loss))
-    lines.append("| FLOP bound, BF16: %.4g GFLOP at %s GFLOP/s (vdpbf16ps, same run) | %s | | | 1 | |"
-                 % (total / 1e9, fmt(dp, "%.1f"), fmt(bound_bf16, "%.4g")))
+    cores = "" if a.threads == 1 else ", %d cores at once" % a.threads
+    lines.append("| FLOP bound, BF16: %.4g GFLOP at %s GFLOP/s (vdpbf16ps%s, same run) | %s | | | 1 | |"
+                 % (total / 1e9, fmt(dp, "%.1f"), cores, fmt(bound_bf16, "%.4g")))
     lines.append("| FLOP bound, BF16, executed FLOPs (%.4g GFLOP) | %s | | | | |"
                  % (executed / 1e9, fmt(bound_bf16_exec, "%.4g")))
-    lines.append("| FLOP bound, FP32 at %s GFLOP/s (FMA, same run) | %s | | | 1 | |"
-                 % (fmt(fma, "%.1f"), fmt(bound_fp32, "%.4g")))
-    lines.append("")
-    lines.append("| issue 4 target | measured | goal | met |")
-    lines.append("|---|---:|---|---|")
-    for label, v, goal, need, unit in goals:
+    lines.append("| FLOP bound, FP32 at %s GFLOP/s (FMA%s, same run) | %s | | | 1 | |"
+                 % (fmt(fma, "%.1f"), cores, fmt(bound_fp32, "%.4g")))
+    if a.threads == 1:  # issue 4's targets are single-core ones
+        lines.append("")
+        lines.append("| issue 4 target | measured | goal | met |")
+        lines.append("|---|---:|---|---|")
+    for label, v, goal, need, unit in goals if a.threads == 1 else []:
         if v is None:
             met = "n/a"
         elif need is not None:
@@ -267,7 +294,9 @@ def main():
             label, fmt(v, "%.3f" if unit == "x" else "%.2f") + (" " + unit if v is not None else ""),
             goal, met))
     return report.finish(out, "mlp_step.json", lines, failures,
-                         {"model": name, "peaks": peaks, "flops": total,
+                         {"model": name, "threads": a.threads,
+                          "affinity": sorted(os.sched_getaffinity(0)),
+                          "peaks": peaks, "flops": total,
                           "flops_executed": executed, "rows": rows})
 
 

@@ -12,6 +12,12 @@
 //     compiled as plain C loops, and AVX-512 intrinsic versions that are
 //     checked bit for bit against it.
 //
+// With --threads N (N > 1) the peaks and triad sections also measure the
+// zmm vdpbf16ps / FMA peaks and the AVX-512 triad on N cores at once (one
+// thread pinned per core, cores N..N+T-1 from --core, started together
+// behind a barrier; the time of a repetition is that of the slowest thread),
+// for the whole-machine benchmark (benchmarks/machine.sh).
+//
 // Conventions (also in benchmarks/README.md):
 //   * one 512-bit vdpbf16ps = 64 FLOP (16 FP32 lanes x (2 mul + 2 add));
 //     one 512-bit FP32 FMA = 32 FLOP (16 lanes x (1 mul + 1 add));
@@ -33,13 +39,17 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace bf16;
@@ -56,6 +66,7 @@ namespace {
 
 struct Options {
   int core = 0;
+  int threads = 1;      // > 1: also measure peaks and triad on that many cores
   bool quick = false;   // short runs, for a smoke test
   std::string jsonPath; // write the rows as JSON too
   std::string only;     // run one section: peaks, triad or updates
@@ -79,6 +90,75 @@ template <typename Fn> double bestTime(int reps, Fn &&fn) {
     best = std::min(best, now() - t0);
   }
   return best;
+}
+
+/// Core of thread `t` of a multi-core measurement: --core, then the next
+/// ones (modulo the number of online CPUs).
+int coreOf(int t) {
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  return int((opts.core + t) % (ncpu > 0 ? ncpu : 1));
+}
+
+/// A spinning barrier for `n` threads (each pinned to its own core).
+class SpinBarrier {
+public:
+  explicit SpinBarrier(int n) : n(n) {}
+  void wait() {
+    int g = gen.load(std::memory_order_acquire);
+    if (count.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
+      count.store(0, std::memory_order_relaxed);
+      gen.fetch_add(1, std::memory_order_release);
+      return;
+    }
+    while (gen.load(std::memory_order_acquire) == g)
+      __builtin_ia32_pause();
+  }
+
+private:
+  const int n;
+  std::atomic<int> count{0}, gen{0};
+};
+
+/// Run `fn(t)` on opts.threads threads at once, thread t pinned to
+/// coreOf(t) (thread 0 is the caller), `reps` times after one untimed
+/// warm-up, all threads released together by a barrier; returns the best
+/// wall time of a repetition (start barrier to the last thread's end).
+template <typename Fn> double bestTimeAllCores(int reps, Fn &&fn) {
+  const int n = opts.threads;
+  SpinBarrier barrier(n);
+  double best = 1e30;
+  auto body = [&](int t) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(coreOf(t), &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+      std::perror("sched_setaffinity");
+      std::exit(1);
+    }
+    for (int r = -1; r < reps; ++r) {
+      barrier.wait();
+      double t0 = now();
+      fn(t);
+      barrier.wait();
+      if (t == 0 && r >= 0)
+        best = std::min(best, now() - t0);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < n; ++t)
+    pool.emplace_back(body, t);
+  body(0);
+  for (std::thread &th : pool)
+    th.join();
+  return best;
+}
+
+/// "cores 0,1" for the notes of the multi-core rows.
+std::string coreList() {
+  std::string s = "cores ";
+  for (int t = 0; t < opts.threads; ++t)
+    s += (t ? "," : "") + std::to_string(coreOf(t));
+  return s;
 }
 
 struct Row {
@@ -377,6 +457,17 @@ template <int N> double instrPerSec(float (*kernel)(long)) {
   return double(iters) * N / t;
 }
 
+/// Instructions per second of `kernel` (N chains) on opts.threads cores at
+/// once, each running the single-core repetition's iterations.
+template <int N> double instrPerSecAllCores(float (*kernel)(long)) {
+  long iters = (opts.quick ? 1000000000L / 20 : 1000000000L) / N;
+  std::vector<float> out(opts.threads);
+  double t = bestTimeAllCores(opts.quick ? 2 : 5,
+                              [&](int th) { out[th] = kernel(iters); });
+  sink = out[0];
+  return double(iters) * N * opts.threads / t;
+}
+
 void measurePeaks(double ghz) {
   bool bf16 = haveAvx512Bf16(), avx512 = haveAvx512();
   const double nan = std::nan("");
@@ -420,6 +511,21 @@ void measurePeaks(double ghz) {
   addRow("cvt_ymm_cycles", "vcvtneps2bf16 ymm throughput (8 indep.)",
          bf16 ? ghz * 1e9 / instrPerSec<8>(cvtYmm8) : nan, "cyc/inst", "",
          "reciprocal throughput", "lower");
+  if (opts.threads <= 1)
+    return;
+  // --threads: the zmm peaks on opts.threads cores at once.
+  std::snprintf(title, sizeof title,
+                "Compute peaks on %d cores at once (%s), best of %d; ratio = "
+                "/ 1-core peak",
+                opts.threads, coreList().c_str(), opts.quick ? 2 : 5);
+  section(title);
+  std::string note = std::to_string(opts.threads) + " threads, " + coreList();
+  addRow("dpbf16_peak_all_cores", "vdpbf16ps zmm peak, all cores (12 chains)",
+         bf16 ? instrPerSecAllCores<12>(dpbf16Zmm<12>) * 64 / 1e9 : nan,
+         "GFLOP/s", "dpbf16_peak", note);
+  addRow("fma_peak_all_cores", "FP32 FMA zmm peak, all cores (12 chains)",
+         avx512 ? instrPerSecAllCores<12>(fmaZmm<12>) * 32 / 1e9 : nan,
+         "GFLOP/s", "fma_peak", note);
 }
 
 //===----------------------------------------------------------------------===//
@@ -487,6 +593,33 @@ void measureTriad() {
   double t = bestTime(reps, [&] { triadPlain(a, b, c, 3.0f, n); });
   addRow("triad", "STREAM triad (plain C loop, scalar at -O2)", bytes / t / 1e9,
          "GB/s", "triad_avx512");
+  if (opts.threads > 1 && avx512) {
+    // The same arrays split into opts.threads contiguous chunks (multiples
+    // of 16 floats), one per core, all cores at once.
+    const int nt = opts.threads;
+    auto chunk = [&](int th, bool nonTemporal) {
+      size_t lo = (n / nt * th) & ~size_t(15);
+      size_t hi = th + 1 == nt ? n : (n / nt * (th + 1)) & ~size_t(15);
+      triadAvx512(a + lo, b + lo, c + lo, 3.0f, hi - lo, nonTemporal);
+    };
+    char title2[160];
+    std::snprintf(title2, sizeof title2,
+                  "STREAM triad on %d cores at once (%s), same arrays split "
+                  "in %d, best of %d; ratio = / 1-core triad",
+                  nt, coreList().c_str(), nt, reps);
+    section(title2);
+    std::string note = std::to_string(nt) + " threads, " + coreList();
+    addRow("triad_avx512_all_cores",
+           "STREAM triad, all cores (normal stores)",
+           bytes / bestTimeAllCores(reps, [&](int th) { chunk(th, false); }) /
+               1e9,
+           "GB/s", "triad_avx512", note);
+    addRow("triad_nt_all_cores",
+           "STREAM triad, all cores (non-temporal)",
+           bytes / bestTimeAllCores(reps, [&](int th) { chunk(th, true); }) /
+               1e9,
+           "GB/s", "triad_nt", note);
+  }
   sink = a[n / 2];
   std::free(a);
   std::free(b);
@@ -896,10 +1029,12 @@ void measureUpdates() {
 
 void usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s [--core N] [--quick] [--json FILE] "
+               "usage: %s [--core N] [--threads T] [--quick] [--json FILE] "
                "[--only peaks|triad|updates]\n"
                "  Pins itself to core N (default 0) and prints machine peaks\n"
-               "  and BF16 update-kernel baselines. --quick: short runs.\n",
+               "  and BF16 update-kernel baselines. --quick: short runs.\n"
+               "  --threads T > 1: also the zmm peaks and the triad on cores\n"
+               "  N..N+T-1 at once.\n",
                argv0);
   std::exit(2);
 }
@@ -913,6 +1048,8 @@ int main(int argc, char **argv) {
       opts.quick = true;
     else if (a == "--core" && i + 1 < argc)
       opts.core = std::atoi(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      opts.threads = std::atoi(argv[++i]);
     else if (a == "--json" && i + 1 < argc)
       opts.jsonPath = argv[++i];
     else if (a == "--only" && i + 1 < argc)
@@ -921,6 +1058,11 @@ int main(int argc, char **argv) {
       usage(argv[0]);
   }
 
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  if (opts.threads < 1 || opts.threads > ncpu) {
+    std::fprintf(stderr, "--threads must be between 1 and %ld\n", ncpu);
+    return 2;
+  }
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(opts.core, &set);

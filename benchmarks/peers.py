@@ -73,7 +73,13 @@ class Table:
 
 def one_thread():
     """One thread for torch's kernels and for its inter-op pool."""
-    torch.set_num_threads(1)
+    set_threads(1)
+
+
+def set_threads(n):
+    """`n` threads for torch's kernels (OpenMP, oneDNN), one for its inter-op
+    pool (benchmarks/machine.sh runs the peers on 2 cores this way)."""
+    torch.set_num_threads(n)
     torch.set_num_interop_threads(1)
 
 

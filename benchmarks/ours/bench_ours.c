@@ -1,5 +1,6 @@
 /* Times the kernels of kernels.mlir compiled by bf16-opt
- * (--bf16-train-to-llvm) through their C interface, on one pinned core.
+ * (--bf16-train-to-llvm) through their C interface, on one pinned core
+ * (core 0; with --no-pin, on the cores the caller allows: ours.sh --threads).
  * Prints "name value unit" lines for benchmarks/ours.sh. */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -40,11 +41,13 @@ static D2 d2(void *p, int64_t r, int64_t c) {
   return d;
 }
 
-int main(void) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(0, &set);
-  sched_setaffinity(0, sizeof set, &set);
+int main(int argc, char **argv) {
+  if (!(argc > 1 && strcmp(argv[1], "--no-pin") == 0)) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    sched_setaffinity(0, sizeof set, &set);
+  }
   const int64_t n = 1 << 24, m = 1024;
   uint16_t *a = malloc(m * m * 2), *b = malloc(m * m * 2);
   for (int64_t i = 0; i < m * m; ++i) {
