@@ -465,14 +465,19 @@ def main():
     ap.add_argument("--sections", default="peaks,mlp,gemm,sr,dp",
                     help="comma-separated subset (peaks always runs)")
     a = ap.parse_args()
+    unknown = set(a.sections.split(",")) - {"peaks", "mlp", "gemm", "sr", "dp"}
+    if unknown:
+        ap.error("unknown section(s): %s" % ",".join(sorted(unknown)))
     os.makedirs(a.out, exist_ok=True)
     m = Machine(a)
     started = utc()
+    git = run(["git", "-C", os.path.dirname(HERE), "describe", "--always",
+               "--dirty"], timeout=30).stdout.strip() or "?"
     head = [
         "Whole machine, %d threads: %s; %s (%s), %d CPUs online, kernel %s%s" % (
             a.threads, started, cpu_model(), platform.node(), os.cpu_count(),
             platform.release(), "; QUICK smoke run, NOT for reporting" if a.quick else ""),
-        "load average before: %s" % loadavg()]
+        "commit: %s; load average before: %s" % (git, loadavg())]
     for line in head:
         print(line, flush=True)
     wanted = a.sections.split(",")
@@ -498,7 +503,7 @@ def main():
     with open(m.path("machine.json"), "w") as f:
         json.dump({"started": started, "finished": finished, "cpu": cpu_model(),
                    "host": platform.node(), "threads": a.threads, "quick": a.quick,
-                   "loadavg_before": head[1].split(": ")[1],
+                   "commit": git, "loadavg_before": head[1].split(": ")[-1],
                    "loadavg_after": loadavg(), "sections": m.sections,
                    "failures": m.failures}, f, indent=1, default=str)
     print("\ntables: %s\nJSON:   %s" % (m.path("machine.md"), m.path("machine.json")))
