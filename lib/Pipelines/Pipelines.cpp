@@ -185,6 +185,7 @@ LogicalResult mlir::bf16::buildTrainPipeline(
   RewriteUpdatesOptions rewrite;
   rewrite.rounding = options.rounding;
   rewrite.seed = options.seed;
+  rewrite.rngStream = options.rngStream;
   rewrite.applyTo = options.applyTo;
   rewrite.state = options.state;
   pm.addPass(createRewriteUpdates(rewrite));

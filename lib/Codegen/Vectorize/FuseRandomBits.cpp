@@ -4,11 +4,13 @@
 // docs/Lowering.md.
 //
 // A parallel, identity-indexed linalg.generic on tensors that reads a tensor
-// lowp.random_bits becomes a loop over runs of 4 * lanes flattened elements.
+// lowp.random_bits becomes a loop over runs of `lanes` Philox blocks: 4 *
+// lanes flattened elements for stream v1 (i32 bits), 8 * lanes for v2 (i16).
 // Each iteration computes the run's bits with the blocked Philox of
 // bf16-convert-random-bits-to-vector and applies the generic's body, with every
-// op on vector<lanes x T>, to the run's four slices of `lanes` elements: the
-// bits stay in registers instead of going through a u32 array.
+// op on vector<lanes x T>, to the run's four (v1) or eight (v2) slices of
+// `lanes` elements: the bits stay in registers instead of going through an
+// array.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,17 +61,18 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     int64_t n = 1;
     for (int64_t r : ranges)
       n *= r;
-    int64_t run = 4 * lanes, whole = n / run * run;
-    if (whole == 0)
-      return rewriter.notifyMatchFailure(op, "fewer elements than one run");
 
     SmallVector<InputPlan> plan;
     bool anyBits = false;
+    // A run is `lanes` Philox blocks of the densest stream read: 4 * lanes
+    // elements for stream v1 (i32), 8 * lanes for v2 (i16).
+    int64_t perBlock = 4;
     for (OpOperand *in : op.getDpsInputOperands()) {
       InputPlan p;
       p.bits = in->get().getDefiningOp<lowp::RandomBitsOp>();
       if (p.bits) {
         anyBits = true;
+        perBlock = std::max(perBlock, bf16::elementsPerPhiloxBlock(p.bits));
       } else {
         for (OpOperand &init : op.getDpsInitsMutable())
           if (init.get() == in->get()) {
@@ -81,6 +84,9 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     }
     if (!anyBits)
       return rewriter.notifyMatchFailure(op, "no lowp.random_bits input");
+    int64_t run = perBlock * lanes, whole = n / run * run;
+    if (whole == 0)
+      return rewriter.notifyMatchFailure(op, "fewer elements than one run");
     for (Operation &inner : op.getBody()->without_terminator())
       if (inner.getNumRegions() != 0 ||
           !OpTrait::hasElementwiseMappableTraits(&inner) ||

@@ -21,14 +21,21 @@ ROUNDINGS = ("nearest", "stochastic", "kahan", "split", "master")
 FUNC = "train_step"
 
 
-def _train_args(precision, rounding, seed, diagnostics=False):
-    """The ``bf16-opt`` arguments that turn the FP32 step into this mode."""
+RNG_STREAMS = ("v2", "v1")
+
+
+def _train_args(precision, rounding, seed, diagnostics=False, rng_stream="v2"):
+    """The ``bf16-opt`` arguments that turn the FP32 step into this mode.
+    `rng_stream` selects the random-bit stream of stochastic rounding
+    (``rng-stream`` of ``--bf16-train``: v2 = 16 bits per element, the
+    default; v1 = 32 bits, the stream of earlier releases)."""
     if precision == "fp32":
         # The FP32 step's updates are counted as they are.
         return ["--bf16-count-cancelled-updates"] if diagnostics else []
     options = {
         "nearest": "rounding=nearest",
-        "stochastic": "rounding=stochastic seed=%d apply-to=all-state" % seed,
+        "stochastic": "rounding=stochastic seed=%d rng-stream=%s "
+                      "apply-to=all-state" % (seed, rng_stream),
         "kahan": "rounding=kahan apply-to=all-state",
         "split": "rounding=split apply-to=all-state",
         "master": "rounding=nearest master-weights=true",
@@ -73,8 +80,11 @@ def export_step(model, loss_fn, optimizer, example_batch):
 
 def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
                  rounding="stochastic", seed=0, opt_level=2, target="host",
-                 diagnostics=False):
-    """Compiles one training step of `model` (see the module docstring)."""
+                 diagnostics=False, rng_stream="v2"):
+    """Compiles one training step of `model` (see the module docstring).
+    `rng_stream` ("v2", the default, or "v1") is the random-bit stream of
+    ``rounding="stochastic"`` (docs/Numerics.md); "v1" reproduces the
+    stochastic rounding of earlier releases bit for bit."""
     if precision not in PRECISIONS:
         raise UnsupportedError("precision=%r (expected one of %s)" % (
             precision, ", ".join(PRECISIONS)))
@@ -90,10 +100,13 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
     if not isinstance(diagnostics, bool):
         raise UnsupportedError("diagnostics=%r (expected True or False)"
                                % (diagnostics,))
+    if rng_stream not in RNG_STREAMS:
+        raise UnsupportedError("rng_stream=%r (expected one of %s)" % (
+            rng_stream, ", ".join(RNG_STREAMS)))
     params, buffers, spec = _prepare(model, loss_fn, optimizer, example_batch)
     return CompiledStep(model, loss_fn, spec, params, buffers, example_batch,
                         precision, rounding, seed, opt_level, target,
-                        diagnostics)
+                        diagnostics, rng_stream)
 
 
 def _bf16_bits(t):
@@ -124,7 +137,7 @@ class CompiledStep:
 
     def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
                  precision, rounding, seed, opt_level, target,
-                 diagnostics=False):
+                 diagnostics=False, rng_stream="v2"):
         self.model = model
         self.loss_fn = loss_fn
         self.spec = spec
@@ -138,7 +151,9 @@ class CompiledStep:
         self._params = params
         self._buffers = buffers
         self.diagnostics = diagnostics
-        self.train_args = _train_args(precision, rounding, seed, diagnostics)
+        self.rng_stream = rng_stream
+        self.train_args = _train_args(precision, rounding, seed, diagnostics,
+                                      rng_stream)
         self._stats = {}
         self.lowering = "target=%s emit-c-interface=1" % target
         self.variants = {}

@@ -167,3 +167,73 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
   } -> tensor<8x8xbf16>
   return %a, %b, %c, %d, %e : tensor<40xbf16>, tensor<8x8xbf16>, tensor<8x8xbf16>, tensor<8xbf16>, tensor<8x8xbf16>
 }
+
+// -----
+
+// Stream v2 (i16 bits): a run is 16 blocks = 128 elements, eight slices of
+// 16; each vector<16xi32> of words in element order is bitcast to 32 i16
+// bits, i.e. two slices. 300 elements = 2 runs + 44 after the loop.
+// CHECK-LABEL: func.func @sr16
+// CHECK-NOT: lowp.random_bits
+// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK: scf.for %[[OFF:.*]] = %{{.*}} to %[[C256]] step %[[C128]] iter_args
+// CHECK: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: arith.shrui %[[OFF]], %[[C3]] : index
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CHECK-NOT: arith.muli
+// CHECK: %[[WORDS:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 32, 33, 2, 3, 34, 35] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[H:.*]] = vector.bitcast %[[WORDS]] : vector<8xi32> to vector<16xi16>
+// CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[H]] : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
+// CHECK-COUNT-7: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
+// CHECK: scf.yield
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<6xi64>
+// CHECK: vector.bitcast %{{.*}} : vector<22xi32> to vector<44xi16>
+// CHECK: lowp.sr_add {{.*}} : vector<44xbf16>, vector<44xbf16>, vector<44xi16>
+// CHECK: return
+// L4-LABEL: func.func @sr16
+// L4: scf.for
+// L4: lowp.sr_add {{.*}} : vector<4xbf16>, vector<4xbf16>, vector<4xi16>
+func.func @sr16(%w: tensor<300xbf16>, %u: tensor<300xbf16>, %step: i64) -> tensor<300xbf16> {
+  %seed = arith.constant 7 : i64
+  %stream = arith.constant 3 : i32
+  %r = lowp.random_bits %seed, %stream, %step : tensor<300xi16>
+  %n = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%u, %r : tensor<300xbf16>, tensor<300xi16>) outs(%w : tensor<300xbf16>) {
+  ^bb0(%ui: bf16, %ri: i16, %wi: bf16):
+    %s = lowp.sr_add %wi, %ui, %ri : bf16, bf16, i16
+    linalg.yield %s : bf16
+  } -> tensor<300xbf16>
+  return %n : tensor<300xbf16>
+}
+
+// -----
+
+// A v1 and a v2 stream in one body: runs of 128 (the v2 density), 32 v1
+// blocks and 16 v2 blocks per run.
+// CHECK-LABEL: func.func @mixed
+// CHECK: scf.for
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<32xi64>
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CHECK-COUNT-8: lowp.round stochastic {{.*}} : (vector<16xf32>, vector<16xi32>) -> vector<16xbf16>
+// CHECK: scf.yield
+func.func @mixed(%x: tensor<256xf32>, %y: tensor<256xf32>, %step: i64) -> (tensor<256xbf16>, tensor<256xbf16>) {
+  %seed = arith.constant 7 : i64
+  %s1 = arith.constant 1 : i32
+  %s2 = arith.constant 2 : i32
+  %r1 = lowp.random_bits %seed, %s1, %step : tensor<256xi32>
+  %r2 = lowp.random_bits %seed, %s2, %step : tensor<256xi16>
+  %e = tensor.empty() : tensor<256xbf16>
+  %n:2 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>,
+                                          affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                         iterator_types = ["parallel"]}
+      ins(%x, %y, %r1, %r2 : tensor<256xf32>, tensor<256xf32>, tensor<256xi32>, tensor<256xi16>)
+      outs(%e, %e : tensor<256xbf16>, tensor<256xbf16>) {
+  ^bb0(%xi: f32, %yi: f32, %a: i32, %b: i16, %o0: bf16, %o1: bf16):
+    %p = lowp.round stochastic %xi, %a : (f32, i32) -> bf16
+    %q = lowp.round stochastic %yi, %b : (f32, i16) -> bf16
+    linalg.yield %p, %q : bf16, bf16
+  } -> (tensor<256xbf16>, tensor<256xbf16>)
+  return %n#0, %n#1 : tensor<256xbf16>, tensor<256xbf16>
+}

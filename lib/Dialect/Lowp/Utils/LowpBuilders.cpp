@@ -70,16 +70,25 @@ std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
   return philoxBlock(e, ctr0, seed, stream, step);
 }
 
+int64_t mlir::bf16::elementsPerPhiloxBlock(lowp::RandomBitsOp op) {
+  return getElementTypeOrSelf(op.getType()).isInteger(16) ? 8 : 4;
+}
+
 SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
                                               lowp::RandomBitsOp op,
                                               Value offset, int64_t count,
                                               int64_t width) {
-  int64_t blocks = llvm::divideCeil(count, 4);
+  // Stream v2 (i16) is stream v1's word sequence with each 32-bit word
+  // split into two 16-bit draws, low half first: element p of the run is
+  // half p % 2 of word p / 2 in v1 element order (docs/Numerics.md).
+  bool v2 = elementsPerPhiloxBlock(op) == 8;
+  int64_t words = v2 ? llvm::divideCeil(count, 2) : count;
+  int64_t blocks = llvm::divideCeil(words, 4);
   auto vecType = VectorType::get({blocks}, b.getI32Type());
   // Counter word 0 is lo32(block index); truncation commutes with adding
-  // the lane number, so lo32(offset / 4) + lane is exact.
+  // the lane number, so lo32(offset / 4) + lane (v2: offset / 8) is exact.
   Value first = arith::ShRUIOp::create(
-      b, loc, offset, arith::ConstantIndexOp::create(b, loc, 2));
+      b, loc, offset, arith::ConstantIndexOp::create(b, loc, v2 ? 3 : 2));
   Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
   SmallVector<int32_t> iota(blocks);
   std::iota(iota.begin(), iota.end(), 0);
@@ -99,11 +108,44 @@ SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
   Value t01 = vector::ShuffleOp::create(b, loc, w[0], w[1], zip);
   Value t23 = vector::ShuffleOp::create(b, loc, w[2], w[3], zip);
   SmallVector<Value> run;
+  if (!v2) {
+    for (int64_t start = 0; start < count; start += width) {
+      SmallVector<int64_t> mask;
+      for (int64_t p = start; p < std::min(start + width, count); ++p)
+        mask.push_back(zipPosition(p, blocks));
+      run.push_back(vector::ShuffleOp::create(b, loc, t01, t23, mask));
+    }
+    return run;
+  }
+  if (width % 2 == 0) {
+    // Each vector of width / 2 words in element order is, bitcast to i16,
+    // the next `width` elements (little-endian: low half first).
+    for (int64_t start = 0; start < count; start += width) {
+      int64_t len = std::min(width, count - start);
+      SmallVector<int64_t> mask;
+      for (int64_t q = start / 2; q < (start + len + 1) / 2; ++q)
+        mask.push_back(zipPosition(q, blocks));
+      Value wordVec = vector::ShuffleOp::create(b, loc, t01, t23, mask);
+      auto halves = VectorType::get({2 * static_cast<int64_t>(mask.size())},
+                                    b.getI16Type());
+      Value v = vector::BitCastOp::create(b, loc, halves, wordVec);
+      if (len != halves.getNumElements())
+        v = vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{len},
+            ArrayRef<int64_t>{1});
+      run.push_back(v);
+    }
+    return run;
+  }
+  // An odd width: pick 16-bit halves from the zips bitcast to i16.
+  auto halfType = VectorType::get({4 * blocks}, b.getI16Type());
+  Value h01 = vector::BitCastOp::create(b, loc, halfType, t01);
+  Value h23 = vector::BitCastOp::create(b, loc, halfType, t23);
   for (int64_t start = 0; start < count; start += width) {
     SmallVector<int64_t> mask;
     for (int64_t p = start; p < std::min(start + width, count); ++p)
-      mask.push_back(zipPosition(p, blocks));
-    run.push_back(vector::ShuffleOp::create(b, loc, t01, t23, mask));
+      mask.push_back(2 * zipPosition(p / 2, blocks) + p % 2);
+    run.push_back(vector::ShuffleOp::create(b, loc, h01, h23, mask));
   }
   return run;
 }
