@@ -264,8 +264,18 @@ def FuseRandomBitsIntoElementwise
     ```
 
     With v2 bits (`tensor<4x32xi16>`) the same 128 elements are one run of
-    16 blocks: each `vector<16xi32>` of words in element order is
-    `vector.bitcast` to `vector<32xi16>`, two slices of 16 bits.
+    16 blocks. When every other operand has 16-bit elements (bf16, i16, as
+    in the SR update of `--bf16-train`), the run is processed in the *pair
+    layout*: each slice of `2 * lanes` elements is read as `lanes` 32-bit
+    pairs (`vector.bitcast`), the body runs once on the even elements (the
+    low halves, `arith.trunci`) and once on the odd ones (the high halves),
+    and the results are paired again (`arith.ori` of the shifted halves).
+    The bits come as `vector<lanes x i32>` words in element order (words 0
+    and 1 of each block packed in one i64, interleaved with words 2 and 3):
+    word `q` holds exactly the bits of elements `2q` and `2q + 1`, so they
+    need no shuffle, and no operand is widened or narrowed lane by lane.
+    Otherwise each vector of words is `vector.bitcast` to twice as many i16
+    bits, one slice of `lanes` elements per half.
 
     `bf16-train-to-llvm` runs it before bufferization when it vectorizes
     (the default), right after `bf16-update-in-place`.

@@ -37,8 +37,11 @@ using Emitter = bf16::ArithEmitter;
 //===----------------------------------------------------------------------===//
 
 /// Rounds the FP32 bit pattern `bits` (i32) to a bf16 pattern held in the low
-/// 16 bits of an i32. `random` is used by the stochastic mode only.
-Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
+/// 16 bits of an i32. `random` is used by the stochastic mode only. `isNaN`,
+/// if given, is an i1 that is true exactly for NaN `bits` (else the integer
+/// test below computes it).
+Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random,
+                Value isNaN = Value()) {
   Value c16 = e.c32(16);
   Value hi = e.shr(bits, c16);
   Value rounded;
@@ -69,8 +72,9 @@ Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
     break;
   }
   // NaN bypasses every recipe and is quieted.
-  Value isNaN = e.cmp(arith::CmpIPredicate::ugt,
-                      e.band(bits, e.c32(0x7FFFFFFF)), e.c32(0x7F800000));
+  if (!isNaN)
+    isNaN = e.cmp(arith::CmpIPredicate::ugt, e.band(bits, e.c32(0x7FFFFFFF)),
+                  e.c32(0x7F800000));
   Value quiet = e.bor(hi, e.c32(0x40));
   return e.select(isNaN, quiet, rounded);
 }
@@ -78,7 +82,14 @@ Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
 /// Rounds an f32 value to bf16.
 Value roundF32(Emitter &e, Value f32Value, RoundingMode mode, Value random) {
   Value bits = e.bitcast(e.i32(), f32Value);
-  Value narrowed = e.trunc(e.i16(), roundBits(e, bits, mode, random));
+  // Stochastic rounding (the SR update, memory-bound when vectorized) tests
+  // for NaN with one unordered self-comparison (x86: one vcmpps) instead of
+  // the integer mask-and-compare; both are true exactly for NaN.
+  Value isNaN;
+  if (mode == RoundingMode::stochastic)
+    isNaN = arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::UNO,
+                                  f32Value, f32Value);
+  Value narrowed = e.trunc(e.i16(), roundBits(e, bits, mode, random, isNaN));
   return e.bitcast(e.bf16(), narrowed);
 }
 

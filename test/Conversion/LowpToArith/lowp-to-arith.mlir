@@ -18,9 +18,10 @@
 // CHECK: %[[TR:.*]] = arith.trunci %[[SEL]] : i32 to i16
 // CHECK: %[[OUT:.*]] = arith.bitcast %[[TR]] : i16 to bf16
 // CHECK: return %[[OUT]]
+// (Canonicalization hoists the constants in either order.)
 // CLEAN-LABEL: func.func @rne_scalar
-// CLEAN: arith.constant 32767 : i32
-// CLEAN: arith.constant 2139095040 : i32
+// CLEAN-DAG: arith.constant 32767 : i32
+// CLEAN-DAG: arith.constant 2139095040 : i32
 // CLEAN-NOT: arith.truncf
 // CLEAN: arith.trunci
 func.func @rne_scalar(%x: f32) -> bf16 {
@@ -49,8 +50,11 @@ func.func @ftz_vector(%x: vector<16xf32>) -> vector<16xbf16> {
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4x?xf32>, tensor<4x?xi32>)
 // CHECK: ^bb0(%[[X:.*]]: f32, %[[R:.*]]: i32, %{{.*}}: bf16):
 // CHECK: %[[XB:.*]] = arith.bitcast %[[X]] : f32 to i32
+// Stochastic rounding tests for NaN with one unordered self-comparison.
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
 // CHECK: %[[LOW:.*]] = arith.andi %[[R]], %{{.*}} : i32
 // CHECK: arith.addi %[[XB]], %[[LOW]] : i32
+// CHECK: arith.select %[[NAN]]
 // CHECK: linalg.yield
 func.func @sr_tensor(%x: tensor<4x?xf32>, %r: tensor<4x?xi32>) -> tensor<4x?xbf16> {
   %0 = lowp.round stochastic %x, %r : (tensor<4x?xf32>, tensor<4x?xi32>) -> tensor<4x?xbf16>

@@ -17,8 +17,11 @@ namespace {
 /// key (lo32(seed), hi32(seed)): one block per lane of `ctr0` (the shape of
 /// `e`). The key schedule and the counter words 1-3 are scalars, broadcast
 /// where they are used.
+/// With `truncate` false the words are returned as they live in the rounds:
+/// in the low 32 bits of i64 lanes, the high 32 bits undefined.
 std::array<Value, 4> philoxBlock(ArithEmitter &e, Value ctr0, Value seed,
-                                 Value stream, Value step) {
+                                 Value stream, Value step,
+                                 bool truncate = true) {
   ArithEmitter s(e.b, e.loc, e.b.getI32Type());
   // The words live zero-extended in i64 lanes: M * c is then one exact
   // 64-bit product, hi(M*c) its top half and lo(M*c) its bottom half (the
@@ -48,8 +51,9 @@ std::array<Value, 4> philoxBlock(ArithEmitter &e, Value ctr0, Value seed,
     c = {w.bxor(w.bxor(w.shr(p1, c32), c[1]), wide(k0)), w.band(p1, mask),
          w.bxor(w.bxor(w.shr(p0, c32), c[3]), wide(k1)), w.band(p0, mask)};
   }
-  for (Value &word : c)
-    word = e.trunc(e.i32(), word);
+  if (truncate)
+    for (Value &word : c)
+      word = e.trunc(e.i32(), word);
   return c;
 }
 
@@ -70,6 +74,59 @@ std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
   return philoxBlock(e, ctr0, seed, stream, step);
 }
 
+SmallVector<Value> mlir::bf16::buildPhiloxWordRunV2(OpBuilder &b, Location loc,
+                                                    lowp::RandomBitsOp op,
+                                                    Value offset, int64_t count,
+                                                    int64_t wordWidth) {
+  int64_t words = llvm::divideCeil(count, 2);
+  int64_t blocks = llvm::divideCeil(words, 4);
+  auto vecType = VectorType::get({blocks}, b.getI32Type());
+  // Counter word 0: lo32(offset / 8) + lane (truncation commutes with the
+  // addition).
+  Value first = arith::ShRUIOp::create(
+      b, loc, offset, arith::ConstantIndexOp::create(b, loc, 3));
+  Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
+  SmallVector<int32_t> iota(blocks);
+  std::iota(iota.begin(), iota.end(), 0);
+  Value lanes = arith::ConstantOp::create(
+      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
+  Value ctr0 = arith::AddIOp::create(
+      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
+  ArithEmitter e(b, loc, vecType);
+  std::array<Value, 4> w = philoxBlock(e, ctr0, op.getSeed(), op.getStream(),
+                                       op.getStep(), /*truncate=*/false);
+  // In the i64 lanes, pair the words of each block: q01 = w0 | w1 << 32 is
+  // words 0 and 1 of the block (little-endian), q23 words 2 and 3; then the
+  // blocks' q01 and q23 alternate in element order. This replaces the
+  // truncations and the 4 x blocks transpose of stream v1 by one
+  // mask-shift-or per word pair and one interleave of 64-bit lanes.
+  ArithEmitter q(b, loc, e.i64());
+  Value lo32 = q.c64(0xFFFFFFFFu), c32 = q.c64(32);
+  Value q01 = q.bor(q.band(w[0], lo32), q.shl(w[1], c32));
+  Value q23 = q.bor(q.band(w[2], lo32), q.shl(w[3], c32));
+  SmallVector<Value> run;
+  // A vector of `wordWidth` words covers wordWidth / 2 pairs (the last
+  // vector may be shorter; an odd word count ends with half a pair).
+  assert(wordWidth >= 2 && wordWidth % 2 == 0 && "an even word width");
+  int64_t pairWidth = wordWidth / 2;
+  for (int64_t start = 0; start < words; start += 2 * pairWidth) {
+    int64_t len = std::min(2 * pairWidth, words - start);
+    SmallVector<int64_t> mask;
+    for (int64_t p = start / 2; p < (start + len + 1) / 2; ++p)
+      mask.push_back(p % 2 == 0 ? p / 2 : blocks + p / 2);
+    Value pairs = vector::ShuffleOp::create(b, loc, q01, q23, mask);
+    auto wordsType = VectorType::get({2 * static_cast<int64_t>(mask.size())},
+                                     b.getI32Type());
+    Value v = vector::BitCastOp::create(b, loc, wordsType, pairs);
+    if (len != wordsType.getNumElements())
+      v = vector::ExtractStridedSliceOp::create(b, loc, v, ArrayRef<int64_t>{0},
+                                                ArrayRef<int64_t>{len},
+                                                ArrayRef<int64_t>{1});
+    run.push_back(v);
+  }
+  return run;
+}
+
 int64_t mlir::bf16::elementsPerPhiloxBlock(lowp::RandomBitsOp op) {
   return getElementTypeOrSelf(op.getType()).isInteger(16) ? 8 : 4;
 }
@@ -82,6 +139,26 @@ SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
   // split into two 16-bit draws, low half first: element p of the run is
   // half p % 2 of word p / 2 in v1 element order (docs/Numerics.md).
   bool v2 = elementsPerPhiloxBlock(op) == 8;
+  if (v2 && width % 4 == 0) {
+    // Each vector of width / 2 words in element order is, bitcast to i16,
+    // the next `width` elements (little-endian: low half first).
+    SmallVector<Value> run;
+    int64_t start = 0;
+    for (Value wordVec :
+         buildPhiloxWordRunV2(b, loc, op, offset, count, width / 2)) {
+      int64_t n = cast<VectorType>(wordVec.getType()).getNumElements();
+      int64_t len = std::min(2 * n, count - start);
+      auto halves = VectorType::get({2 * n}, b.getI16Type());
+      Value v = vector::BitCastOp::create(b, loc, halves, wordVec);
+      if (len != 2 * n)
+        v = vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{len},
+            ArrayRef<int64_t>{1});
+      run.push_back(v);
+      start += len;
+    }
+    return run;
+  }
   int64_t words = v2 ? llvm::divideCeil(count, 2) : count;
   int64_t blocks = llvm::divideCeil(words, 4);
   auto vecType = VectorType::get({blocks}, b.getI32Type());
@@ -117,27 +194,8 @@ SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
     }
     return run;
   }
-  if (width % 2 == 0) {
-    // Each vector of width / 2 words in element order is, bitcast to i16,
-    // the next `width` elements (little-endian: low half first).
-    for (int64_t start = 0; start < count; start += width) {
-      int64_t len = std::min(width, count - start);
-      SmallVector<int64_t> mask;
-      for (int64_t q = start / 2; q < (start + len + 1) / 2; ++q)
-        mask.push_back(zipPosition(q, blocks));
-      Value wordVec = vector::ShuffleOp::create(b, loc, t01, t23, mask);
-      auto halves = VectorType::get({2 * static_cast<int64_t>(mask.size())},
-                                    b.getI16Type());
-      Value v = vector::BitCastOp::create(b, loc, halves, wordVec);
-      if (len != halves.getNumElements())
-        v = vector::ExtractStridedSliceOp::create(
-            b, loc, v, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{len},
-            ArrayRef<int64_t>{1});
-      run.push_back(v);
-    }
-    return run;
-  }
-  // An odd width: pick 16-bit halves from the zips bitcast to i16.
+  // Other widths (not a multiple of 4: vectors straddle words): pick the
+  // 16-bit halves from the zips bitcast to i16.
   auto halfType = VectorType::get({4 * blocks}, b.getI16Type());
   Value h01 = vector::BitCastOp::create(b, loc, halfType, t01);
   Value h23 = vector::BitCastOp::create(b, loc, halfType, t23);

@@ -95,6 +95,15 @@ public:
 std::array<Value, 4> buildPhilox4x32_10(OpBuilder &b, Location loc, Value ctr0,
                                         Value seed, Value stream, Value step);
 
+/// Stream v2 (`op` has i16 elements): the 32-bit words that hold the bits of
+/// the `count` elements starting at element `offset` (a multiple of 8), in
+/// element order -- word q holds elements 2q (low half) and 2q + 1 (high
+/// half) of the run -- as vectors of at most `wordWidth` i32 (even, at least
+/// 2). One Philox block per eight elements.
+SmallVector<Value> buildPhiloxWordRunV2(OpBuilder &b, Location loc,
+                                        lowp::RandomBitsOp op, Value offset,
+                                        int64_t count, int64_t wordWidth);
+
 /// How many elements one Philox block of `op`'s stream serves: 4 for i32
 /// results (stream v1), 8 for i16 results (stream v2).
 int64_t elementsPerPhiloxBlock(lowp::RandomBitsOp op);
