@@ -6,6 +6,8 @@
 
 #include "bf16/Dialect/Lowp/Utils/LowpBuilders.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <numeric>
 
 using namespace mlir;
@@ -65,6 +67,24 @@ int64_t zipPosition(int64_t p, int64_t blocks) {
   return word < 2 ? 2 * block + word : 2 * blocks + 2 * block + word - 2;
 }
 
+/// Counter word 0 of the `blocks` Philox blocks from element `offset` (an
+/// index, a multiple of `perBlock`) on: lo32(offset / perBlock) + lane, as a
+/// vector<blocks x i32> (truncation commutes with adding the lane number).
+Value blockCounters(OpBuilder &b, Location loc, Value offset, int64_t perBlock,
+                    int64_t blocks) {
+  auto vecType = VectorType::get({blocks}, b.getI32Type());
+  Value first = arith::ShRUIOp::create(
+      b, loc, offset,
+      arith::ConstantIndexOp::create(b, loc, llvm::Log2_64(perBlock)));
+  Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
+  SmallVector<int32_t> iota(blocks);
+  std::iota(iota.begin(), iota.end(), 0);
+  Value lanes = arith::ConstantOp::create(
+      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
+  return arith::AddIOp::create(
+      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
+}
+
 } // namespace
 
 std::array<Value, 4> mlir::bf16::buildPhilox4x32_10(OpBuilder &b, Location loc,
@@ -80,19 +100,8 @@ SmallVector<Value> mlir::bf16::buildPhiloxWordRunV2(OpBuilder &b, Location loc,
                                                     int64_t wordWidth) {
   int64_t words = llvm::divideCeil(count, 2);
   int64_t blocks = llvm::divideCeil(words, 4);
-  auto vecType = VectorType::get({blocks}, b.getI32Type());
-  // Counter word 0: lo32(offset / 8) + lane (truncation commutes with the
-  // addition).
-  Value first = arith::ShRUIOp::create(
-      b, loc, offset, arith::ConstantIndexOp::create(b, loc, 3));
-  Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
-  SmallVector<int32_t> iota(blocks);
-  std::iota(iota.begin(), iota.end(), 0);
-  Value lanes = arith::ConstantOp::create(
-      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
-  Value ctr0 = arith::AddIOp::create(
-      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
-  ArithEmitter e(b, loc, vecType);
+  Value ctr0 = blockCounters(b, loc, offset, /*perBlock=*/8, blocks);
+  ArithEmitter e(b, loc, ctr0.getType());
   std::array<Value, 4> w = philoxBlock(e, ctr0, op.getSeed(), op.getStream(),
                                        op.getStep(), /*truncate=*/false);
   // In the i64 lanes, pair the words of each block: q01 = w0 | w1 << 32 is
@@ -161,18 +170,7 @@ SmallVector<Value> mlir::bf16::buildPhiloxRun(OpBuilder &b, Location loc,
   }
   int64_t words = v2 ? llvm::divideCeil(count, 2) : count;
   int64_t blocks = llvm::divideCeil(words, 4);
-  auto vecType = VectorType::get({blocks}, b.getI32Type());
-  // Counter word 0 is lo32(block index); truncation commutes with adding
-  // the lane number, so lo32(offset / 4) + lane (v2: offset / 8) is exact.
-  Value first = arith::ShRUIOp::create(
-      b, loc, offset, arith::ConstantIndexOp::create(b, loc, v2 ? 3 : 2));
-  Value first32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), first);
-  SmallVector<int32_t> iota(blocks);
-  std::iota(iota.begin(), iota.end(), 0);
-  Value lanes = arith::ConstantOp::create(
-      b, loc, vecType, DenseIntElementsAttr::get(vecType, iota));
-  Value ctr0 = arith::AddIOp::create(
-      b, loc, vector::BroadcastOp::create(b, loc, vecType, first32), lanes);
+  Value ctr0 = blockCounters(b, loc, offset, v2 ? 8 : 4, blocks);
   std::array<Value, 4> w = bf16::buildPhilox4x32_10(
       b, loc, ctr0, op.getSeed(), op.getStream(), op.getStep());
 
