@@ -175,9 +175,10 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
 // read as 16 i32 pairs, the body runs on the even (low halves) and the odd
 // (high halves) elements, and the results are paired again. The bits of a
 // slice are one vector<16xi32> of words in element order: words 0 and 1 of
-// each block packed in an i64 (w0 | w1 << 32), interleaved with words 2 and
-// 3; word q's halves are the bits of elements 2q and 2q + 1, so they need no
-// shuffle. 300 elements = 2 runs + 44 after the loop (the unpaired form).
+// each block paired in an i64 (the low 32-bit halves of their i64 lanes),
+// interleaved with words 2 and 3; word q's halves are the bits of elements
+// 2q and 2q + 1, so they need no shuffle. 300 elements = 2 runs + 44 after
+// the loop (the unpaired form).
 // CHECK-LABEL: func.func @sr16
 // CHECK-NOT: lowp.random_bits
 // CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
@@ -187,8 +188,10 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
 // CHECK: arith.shrui %[[OFF]], %[[C3]] : index
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
 // CHECK-NOT: arith.muli
-// CHECK: %[[Q01:.*]] = arith.ori %{{.*}}, %{{.*}} : vector<16xi64>
-// CHECK: %[[Q23:.*]] = arith.ori %{{.*}}, %{{.*}} : vector<16xi64>
+// CHECK: %[[L01:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 32, 2, 34, 4, 36, {{.*}}, 30, 62] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[Q01:.*]] = vector.bitcast %[[L01]] : vector<32xi32> to vector<16xi64>
+// CHECK: %[[L23:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 32, 2, 34, 4, 36, {{.*}}, 30, 62] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[Q23:.*]] = vector.bitcast %[[L23]] : vector<32xi32> to vector<16xi64>
 // CHECK: %[[P0:.*]] = vector.shuffle %[[Q01]], %[[Q23]] [0, 16, 1, 17, 2, 18, 3, 19] : vector<16xi64>, vector<16xi64>
 // CHECK: %[[W0:.*]] = vector.bitcast %[[P0]] : vector<8xi64> to vector<16xi32>
 // CHECK: vector.shuffle %[[Q01]], %[[Q23]] [4, 20, 5, 21, 6, 22, 7, 23]

@@ -104,15 +104,26 @@ SmallVector<Value> mlir::bf16::buildPhiloxWordRunV2(OpBuilder &b, Location loc,
   ArithEmitter e(b, loc, ctr0.getType());
   std::array<Value, 4> w = philoxBlock(e, ctr0, op.getSeed(), op.getStream(),
                                        op.getStep(), /*truncate=*/false);
-  // In the i64 lanes, pair the words of each block: q01 = w0 | w1 << 32 is
-  // words 0 and 1 of the block (little-endian), q23 words 2 and 3; then the
-  // blocks' q01 and q23 alternate in element order. This replaces the
-  // truncations and the 4 x blocks transpose of stream v1 by one
-  // mask-shift-or per word pair and one interleave of 64-bit lanes.
-  ArithEmitter q(b, loc, e.i64());
-  Value lo32 = q.c64(0xFFFFFFFFu), c32 = q.c64(32);
-  Value q01 = q.bor(q.band(w[0], lo32), q.shl(w[1], c32));
-  Value q23 = q.bor(q.band(w[2], lo32), q.shl(w[3], c32));
+  // In the i64 lanes, pair the words of each block: q01 = (w0, w1) is
+  // words 0 and 1 of the block (little-endian: w0 in the low half), q23
+  // words 2 and 3; then the blocks' q01 and q23 alternate in element order.
+  // This replaces the truncations and the 4 x blocks transpose of stream
+  // v1. The pairing is a shuffle of the low 32-bit halves of the lanes, not
+  // `w0 | w1 << 32`: LLVM folds that shift into the last round's multiply
+  // (a 64-bit vpmullq by M << 32) instead of a vpmuludq.
+  auto halves = VectorType::get({2 * blocks}, b.getI32Type());
+  auto lanes64 = VectorType::get({blocks}, b.getI64Type());
+  SmallVector<int64_t> lowHalves;
+  for (int64_t j = 0; j < blocks; ++j)
+    lowHalves.append({2 * j, 2 * blocks + 2 * j});
+  auto pairWords = [&](Value lo, Value hi) -> Value {
+    Value p = vector::ShuffleOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, halves, lo),
+        vector::BitCastOp::create(b, loc, halves, hi), lowHalves);
+    return vector::BitCastOp::create(b, loc, lanes64, p);
+  };
+  Value q01 = pairWords(w[0], w[1]);
+  Value q23 = pairWords(w[2], w[3]);
   SmallVector<Value> run;
   // A vector of `wordWidth` words covers wordWidth / 2 pairs (the last
   // vector may be shorter; an odd word count ends with half a pair).
