@@ -132,13 +132,9 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
 
     Block *body = op.getBody();
     int64_t numInputs = op.getNumDpsInputs();
-    // The generic's body on the `len` elements at `off` of the flattened
-    // operands, on vector<len x T>, with the bits of each lowp.random_bits
-    // input given as vectors; returns the updated outputs. Values from
-    // outside the body are broadcast.
     // The generic's body on vectors of `len` elements: `args` are the
     // values of the body's block arguments (inputs, then outputs); returns
-    // the yielded values.
+    // the yielded values. Values from outside the body are broadcast.
     auto cloneBody = [&](OpBuilder &b, int64_t len,
                          ArrayRef<Value> args) -> SmallVector<Value> {
       auto vecOf = [&](Type t) { return VectorType::get({len}, t); };
