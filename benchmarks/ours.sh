@@ -53,7 +53,8 @@ print(f"{'vdpbf16ps peak (same run)':34} {peak:10.1f} {'GFLOP/s':8} {1:8.3f}")
 print(f"{'STREAM triad (same run)':34} {triad:10.1f} {'GB/s':8} {1:8.3f}")
 g = float(ours['gemm_1024'][0])
 print(f"{'bf16-opt BF16 GEMM 1024^3':34} {g:10.3f} {'GFLOP/s':8} {g/peak:8.4f}")
-for k, label in (('rne', 'RNE f32->bf16, 6 B/elt'), ('sr_add', 'SR add (Philox), 6 B/elt'), ('kahan', 'Kahan, 10 B/elt')):
+for k, label in (('rne', 'RNE f32->bf16, 6 B/elt'), ('sr_add', 'SR add (Philox v1), 6 B/elt'),
+                 ('sr16_add', 'SR add (Philox v2), 6 B/elt'), ('kahan', 'Kahan, 10 B/elt')):
     v = float(ours[k][0])
     print(f"{'bf16-opt ' + label:34} {v:10.2f} {'GB/s':8} {v/triad:8.3f}")
 print(f"{'updates in place':34} {ours['in_place'][0]:>10}")

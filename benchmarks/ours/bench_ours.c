@@ -25,6 +25,7 @@ typedef struct {
 void _mlir_ciface_gemm(D2 *out, D2 *a, D2 *b);
 void _mlir_ciface_rne(D1 *out, D1 *x, D1 *y);
 void _mlir_ciface_sr(D1 *out, D1 *w, D1 *u, int64_t step);
+void _mlir_ciface_sr16(D1 *out, D1 *w, D1 *u, int64_t step);
 void _mlir_ciface_kahan(D1x2 *out, D1 *w, D1 *c, D1 *u);
 
 static double now(void) {
@@ -88,6 +89,7 @@ int main(int argc, char **argv) {
       best = t;
   }
   printf("rne %.2f GB/s\n", 6.0 * n / best / 1e9);
+  int srInPlace = 1;
   best = 1e30;
   for (int r = 0; r < 3; ++r) {
     double t = now();
@@ -95,8 +97,20 @@ int main(int argc, char **argv) {
     t = now() - t;
     if (t < best)
       best = t;
+    srInPlace &= o1.aligned == w;
   }
   printf("sr_add %.2f GB/s\n", 6.0 * n / best / 1e9);
+  int sr16InPlace = 1;
+  best = 1e30;
+  for (int r = 0; r < 3; ++r) {
+    double t = now();
+    _mlir_ciface_sr16(&o1, &dw, &du, r);
+    t = now() - t;
+    if (t < best)
+      best = t;
+    sr16InPlace &= o1.aligned == w;
+  }
+  printf("sr16_add %.2f GB/s\n", 6.0 * n / best / 1e9);
   best = 1e30;
   for (int r = 0; r < 3; ++r) {
     double t = now();
@@ -108,7 +122,8 @@ int main(int argc, char **argv) {
   printf("kahan %.2f GB/s\n", 10.0 * n / best / 1e9);
   /* In place: the results alias the arguments. */
   printf("in_place %s\n",
-         o1.aligned == w && o2.a.aligned == w && o2.b.aligned == c ? "yes"
-                                                                   : "no");
+         srInPlace && sr16InPlace && o2.a.aligned == w && o2.b.aligned == c
+             ? "yes"
+             : "no");
   return 0;
 }

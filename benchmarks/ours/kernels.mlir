@@ -38,6 +38,21 @@ func.func @sr(%w: tensor<16777216xbf16>, %u: tensor<16777216xbf16>, %step: i64) 
   } -> tensor<16777216xbf16>
   return %n : tensor<16777216xbf16>
 }
+// The same update on random-bit stream v2 (i16 bits, one Philox block per
+// 8 elements), the default of --bf16-train since rng-stream existed.
+func.func @sr16(%w: tensor<16777216xbf16>, %u: tensor<16777216xbf16>, %step: i64) -> tensor<16777216xbf16>
+    attributes {llvm.emit_c_interface} {
+  %seed = arith.constant 7 : i64
+  %stream = arith.constant 0 : i32
+  %r = lowp.random_bits %seed, %stream, %step : tensor<16777216xi16>
+  %n = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%u, %r : tensor<16777216xbf16>, tensor<16777216xi16>) outs(%w : tensor<16777216xbf16>) {
+  ^bb0(%ui: bf16, %ri: i16, %wi: bf16):
+    %s = lowp.sr_add %wi, %ui, %ri : bf16, bf16, i16
+    linalg.yield %s : bf16
+  } -> tensor<16777216xbf16>
+  return %n : tensor<16777216xbf16>
+}
 func.func @kahan(%w: tensor<16777216xbf16>, %c: tensor<16777216xbf16>, %u: tensor<16777216xbf16>)
     -> (tensor<16777216xbf16>, tensor<16777216xbf16>) attributes {llvm.emit_c_interface} {
   %r:2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}

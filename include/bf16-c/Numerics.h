@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* ABI version; bumped on any incompatible change. */
-#define LOWP_NUMERICS_ABI_VERSION 2
+#define LOWP_NUMERICS_ABI_VERSION 3
 int lowp_numerics_abi_version(void);
 
 /* Rounding modes, numbered as the dialect's `#lowp.rounding` enum. */
@@ -77,6 +77,15 @@ uint32_t lowp_random_bits(uint64_t seed, uint32_t stream, uint64_t step,
 /* lowp.random_bits for indices [first, first + n). */
 void lowp_random_bits_fill(uint64_t seed, uint32_t stream, uint64_t step,
                            uint64_t first, uint32_t *out, size_t n);
+
+/* lowp.random_bits with i16 elements (stream v2: one Philox block per 8
+ * elements, 16 bits each) for one element index. (Since ABI version 3.) */
+uint16_t lowp_random_bits16(uint64_t seed, uint32_t stream, uint64_t step,
+                            uint64_t index);
+
+/* Stream v2 for indices [first, first + n). (Since ABI version 3.) */
+void lowp_random_bits16_fill(uint64_t seed, uint32_t stream, uint64_t step,
+                             uint64_t first, uint16_t *out, size_t n);
 
 /* One FP32 lane of vdpbf16ps: acc + a1*b1, then + a0*b0, each an exactly
  * rounded FMA with DAZ inputs and FTZ (tininess before rounding) results.

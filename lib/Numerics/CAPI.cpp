@@ -77,6 +77,16 @@ void lowp_random_bits_fill(uint64_t seed, uint32_t stream, uint64_t step,
   randomBitsFill(seed, stream, step, first, out, n);
 }
 
+uint16_t lowp_random_bits16(uint64_t seed, uint32_t stream, uint64_t step,
+                            uint64_t index) {
+  return randomBits16(seed, stream, step, index);
+}
+
+void lowp_random_bits16_fill(uint64_t seed, uint32_t stream, uint64_t step,
+                             uint64_t first, uint16_t *out, size_t n) {
+  randomBits16Fill(seed, stream, step, first, out, n);
+}
+
 void lowp_round_f32_to_bf16_array(const uint32_t *in, uint16_t *out, size_t n,
                                   int mode, const uint32_t *randomBits) {
   if (!validMode(mode)) {

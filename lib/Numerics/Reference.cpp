@@ -39,39 +39,74 @@ std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> c,
   return c;
 }
 
-uint32_t randomBits(uint64_t seed, uint32_t stream, uint64_t step,
-                    uint64_t index) {
-  uint64_t block = index >> 2;
+namespace {
+/// The Philox block `block` of the stream (seed, stream, step): counter
+/// (lo32(block), stream, lo32(step), hi32(step)), key (lo32(seed),
+/// hi32(seed)). Shared by both stream versions.
+std::array<uint32_t, 4> streamBlock(uint64_t seed, uint32_t stream,
+                                    uint64_t step, uint64_t block) {
   std::array<uint32_t, 4> ctr = {static_cast<uint32_t>(block), stream,
                                  static_cast<uint32_t>(step),
                                  static_cast<uint32_t>(step >> 32)};
   std::array<uint32_t, 2> key = {static_cast<uint32_t>(seed),
                                  static_cast<uint32_t>(seed >> 32)};
-  return philox4x32_10(ctr, key)[index & 3];
+  return philox4x32_10(ctr, key);
+}
+
+/// Element `j` (< perBlock) of a block: a whole word (v1, 4 per block) or a
+/// 16-bit half, low half first (v2, 8 per block).
+template <typename T>
+T blockElement(const std::array<uint32_t, 4> &words, uint64_t j) {
+  if constexpr (sizeof(T) == 4)
+    return words[j];
+  else
+    return static_cast<T>(words[j >> 1] >> (16 * (j & 1)));
+}
+
+/// out[i] = element first + i of the stream, with one block call per whole
+/// block and per-element calls for the unaligned head and tail.
+template <typename T>
+void fillStream(uint64_t seed, uint32_t stream, uint64_t step, uint64_t first,
+                T *out, size_t n) {
+  constexpr uint64_t perBlock = 16 / sizeof(T); // 4 words or 8 halves
+  auto one = [&](uint64_t index) {
+    return blockElement<T>(streamBlock(seed, stream, step, index / perBlock),
+                           index % perBlock);
+  };
+  size_t i = 0;
+  for (; i < n && (first + i) % perBlock != 0; ++i)
+    out[i] = one(first + i);
+  for (; i + perBlock <= n; i += perBlock) {
+    std::array<uint32_t, 4> words =
+        streamBlock(seed, stream, step, (first + i) / perBlock);
+    for (uint64_t j = 0; j < perBlock; ++j)
+      out[i + j] = blockElement<T>(words, j);
+  }
+  for (; i < n; ++i)
+    out[i] = one(first + i);
+}
+} // namespace
+
+uint32_t randomBits(uint64_t seed, uint32_t stream, uint64_t step,
+                    uint64_t index) {
+  return streamBlock(seed, stream, step, index >> 2)[index & 3];
 }
 
 void randomBitsFill(uint64_t seed, uint32_t stream, uint64_t step,
                     uint64_t first, uint32_t *out, size_t n) {
-  size_t i = 0;
-  // Unaligned head, element by element.
-  while (i < n && ((first + i) & 3) != 0) {
-    out[i] = randomBits(seed, stream, step, first + i);
-    ++i;
-  }
-  // Whole Philox blocks: one block function call serves four elements.
-  std::array<uint32_t, 2> key = {static_cast<uint32_t>(seed),
-                                 static_cast<uint32_t>(seed >> 32)};
-  for (; i + 4 <= n; i += 4) {
-    uint64_t block = (first + i) >> 2;
-    std::array<uint32_t, 4> ctr = {static_cast<uint32_t>(block), stream,
-                                   static_cast<uint32_t>(step),
-                                   static_cast<uint32_t>(step >> 32)};
-    std::array<uint32_t, 4> r = philox4x32_10(ctr, key);
-    for (int j = 0; j < 4; ++j)
-      out[i + j] = r[j];
-  }
-  for (; i < n; ++i)
-    out[i] = randomBits(seed, stream, step, first + i);
+  fillStream(seed, stream, step, first, out, n);
+}
+
+uint16_t randomBits16(uint64_t seed, uint32_t stream, uint64_t step,
+                      uint64_t index) {
+  // ctr = index >> 3, word (index & 7) >> 1, half index & 1.
+  uint32_t word = streamBlock(seed, stream, step, index >> 3)[(index & 7) >> 1];
+  return static_cast<uint16_t>((index & 1) ? word >> 16 : word & 0xFFFFu);
+}
+
+void randomBits16Fill(uint64_t seed, uint32_t stream, uint64_t step,
+                      uint64_t first, uint16_t *out, size_t n) {
+  fillStream(seed, stream, step, first, out, n);
 }
 
 namespace {

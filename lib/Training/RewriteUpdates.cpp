@@ -327,9 +327,11 @@ RewriteUpdatesPass::createGlobalState(func::FuncOp func, StringRef suffix,
 Value RewriteUpdatesPass::randomBits(OpBuilder &b, Location loc, Type like,
                                      unsigned stream, Value step) {
   Type i32 = b.getI32Type();
-  Type type = i32;
+  // Stream v2 draws 16 bits per element (i16), v1 32 (i32).
+  Type bits = rngStream == mlir::bf16::RngStream::V2 ? b.getI16Type() : i32;
+  Type type = bits;
   if (auto shaped = dyn_cast<ShapedType>(like))
-    type = shaped.clone(i32);
+    type = shaped.clone(bits);
   Value seedValue = arith::ConstantIntOp::create(
       b, loc, b.getI64Type(), static_cast<int64_t>(seed.getValue()));
   Value streamValue = arith::ConstantIntOp::create(b, loc, i32, stream);

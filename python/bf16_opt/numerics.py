@@ -51,6 +51,8 @@ __all__ = [
     "philox4x32_10",
     "random_bits",
     "random_bits_fill",
+    "random_bits16",
+    "random_bits16_fill",
     "round_array",
     "dot_bf16_pair",
     "gemm_bf16",
@@ -62,7 +64,7 @@ __all__ = [
 
 #: The C ABI version these bindings are written against
 #: (``LOWP_NUMERICS_ABI_VERSION``).
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 # Rounding modes, numbered as the dialect's `#lowp.rounding` enum.
 NEAREST_EVEN = 0  #: IEEE RNE, denormals kept (arith.truncf).
@@ -142,6 +144,9 @@ _SIGNATURES = {
     "lowp_philox4x32_10": (None, [_PU32, _PU32, _PU32]),
     "lowp_random_bits": (_U32, [_U64, _U32, _U64, _U64]),
     "lowp_random_bits_fill": (None, [_U64, _U32, _U64, _U64, _PU32, _SIZE]),
+    "lowp_random_bits16": (_U16, [_U64, _U32, _U64, _U64]),
+    "lowp_random_bits16_fill": (None, [_U64, _U32, _U64, _U64, _PU16,
+                                       _SIZE]),
     "lowp_round_f32_to_bf16_array": (None, [_PU32, _PU16, _SIZE, _INT,
                                             _PU32]),
     "lowp_dot_bf16_pair": (_U32, [_U32, _U16, _U16, _U16, _U16]),
@@ -345,6 +350,25 @@ def random_bits_fill(seed, stream, step, first, n):
         _lib.lowp_random_bits_fill(_u64(seed, "seed"), _u32(stream, "stream"),
                                    _u64(step, "step"), _u64(first, "first"),
                                    out, n)
+    return list(out)
+
+
+def random_bits16(seed, stream, step, index):
+    """``lowp.random_bits`` with i16 elements (stream v2: one Philox block
+    per 8 elements) for one element index (16-bit result)."""
+    return _lib.lowp_random_bits16(_u64(seed, "seed"), _u32(stream, "stream"),
+                                   _u64(step, "step"), _u64(index, "index"))
+
+
+def random_bits16_fill(seed, stream, step, first, n):
+    """Stream v2 (i16) for indices ``[first, first + n)`` as a list."""
+    n = _uint(n, 63, "n")
+    out = (_U16 * n)()
+    if n:
+        _lib.lowp_random_bits16_fill(_u64(seed, "seed"),
+                                     _u32(stream, "stream"),
+                                     _u64(step, "step"), _u64(first, "first"),
+                                     out, n)
     return list(out)
 
 

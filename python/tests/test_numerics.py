@@ -116,6 +116,14 @@ def py_random_bits(seed, stream, step, index):
     return py_philox4x32_10(ctr, key)[index & 3]
 
 
+def py_random_bits16(seed, stream, step, index):
+    """Stream v2 (docs/Numerics.md): one block per 8 elements, 16 bits each."""
+    ctr = ((index >> 3) & MASK32, stream, step & MASK32, step >> 32)
+    key = (seed & MASK32, seed >> 32)
+    word = py_philox4x32_10(ctr, key)[(index & 7) >> 1]
+    return word >> 16 if index & 1 else word & 0xFFFF
+
+
 # ---------------------------------------------------------------------------
 # Special values
 # ---------------------------------------------------------------------------
@@ -187,7 +195,7 @@ class OracleSelfTest(unittest.TestCase):
 
 class LibraryTest(unittest.TestCase):
     def test_abi_version(self):
-        self.assertEqual(nm.abi_version(), 2)
+        self.assertEqual(nm.abi_version(), 3)
         self.assertTrue(os.path.isfile(nm.library_path))
 
     def test_mode_constants(self):
@@ -279,6 +287,52 @@ class RandomBitsTest(unittest.TestCase):
             # Not merely a permutation or a shift: almost no common values.
             self.assertLess(len(set(base) & set(other)), 4)
         self.assertEqual(len(set(base)), 64)
+
+
+class RandomBits16Test(unittest.TestCase):
+    """Stream v2 (i16 lowp.random_bits)."""
+
+    def test_matches_spec_formula(self):
+        rng = random.Random(8)
+        cases = [(0, 0, 0, 0), (1, 2, 3, 4), ((1 << 64) - 1, MASK32,
+                                              (1 << 64) - 1, (1 << 35) - 1)]
+        for _ in range(300):
+            cases.append((rng.getrandbits(64), rng.getrandbits(32),
+                          rng.getrandbits(64), rng.getrandbits(35)))
+        for seed, stream, step, index in cases:
+            got = nm.random_bits16(seed, stream, step, index)
+            self.assertEqual(got, py_random_bits16(seed, stream, step, index),
+                             (seed, stream, step, index))
+            # v2 splits the v1 word of index >> 1, low half first.
+            word = py_random_bits(seed, stream, step, index >> 1)
+            self.assertEqual(got, (word >> (16 * (index & 1))) & 0xFFFF)
+
+    def test_fill_equals_per_index(self):
+        for seed, stream, step, first, n in [
+                (42, 0, 0, 5, 23),                 # unaligned head+tail
+                (42, 1, 7, 3, 1),
+                (0xDEADBEEFCAFEF00D, 9, (1 << 40) + 3, (1 << 34) + 1, 37),
+                (5, 5, 5, 8, 16),                  # aligned
+                (5, 5, 5, 6, 2)]:                  # head only
+            got = nm.random_bits16_fill(seed, stream, step, first, n)
+            self.assertEqual(len(got), n)
+            self.assertEqual(got, [py_random_bits16(seed, stream, step,
+                                                    first + i)
+                                   for i in range(n)],
+                             (seed, stream, step, first, n))
+        self.assertEqual(nm.random_bits16_fill(1, 2, 3, 4, 0), [])
+
+    def test_parameters_change_the_stream(self):
+        base = nm.random_bits16_fill(42, 0, 0, 0, 64)
+        for other in (nm.random_bits16_fill(43, 0, 0, 0, 64),
+                      nm.random_bits16_fill(42 + (1 << 32), 0, 0, 0, 64),
+                      nm.random_bits16_fill(42, 1, 0, 0, 64),
+                      nm.random_bits16_fill(42, 0, 1, 0, 64),
+                      nm.random_bits16_fill(42, 0, 1 << 32, 0, 64),
+                      nm.random_bits16_fill(42, 0, 0, 64, 64)):
+            self.assertNotEqual(base, other)
+            self.assertLess(len(set(base) & set(other)), 4)
+        self.assertGreater(len(set(base)), 60)
 
 
 class RneIeeeTest(unittest.TestCase):

@@ -5,6 +5,8 @@
 // INPUT: for the --input option: Cannot find option named 'onnx'!
 // RUN: not bf16-opt %s --bf16-train=rounding=round-up 2>&1 | FileCheck %s --check-prefix=ROUND
 // ROUND: for the --rounding option: Cannot find option named 'round-up'!
+// RUN: not bf16-opt %s --bf16-train="rounding=stochastic rng-stream=v0" 2>&1 | FileCheck %s --check-prefix=STREAM
+// STREAM: for the --rng-stream option: Cannot find option named 'v0'!
 // RUN: not bf16-opt %s --pass-pipeline="builtin.module(func.func(bf16-train))" 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: pipeline 'bf16-train' must run on 'builtin.module', not nested under 'func.func'
 // RUN: not bf16-opt %s --bf16-train=diagnostics=maybe 2>&1 | FileCheck %s --check-prefix=DIAG
@@ -15,6 +17,15 @@
 // RUN: bf16-opt %s --bf16-train="diagnostics rounding=stochastic" | %mlir_opt --load-dialect-plugin=%bf16_libs/libBF16Plugin%shlibext | FileCheck %s --check-prefix=COUNTS
 // COUNTS: tensor<2xi64> {lowp.update_stats_of = 0 : i64}
 // COUNTS: lowp.sr_add
+
+// rng-stream reaches bf16-rewrite-updates: v2 (the default) draws i16 bits,
+// v1 i32 bits.
+// RUN: bf16-opt %s --bf16-train="rounding=stochastic" | FileCheck %s --check-prefix=RNGV2
+// RNGV2: lowp.random_bits {{.*}} : tensor<4xi16>
+// RNGV2: lowp.sr_add {{.*}} : bf16, bf16, i16
+// RUN: bf16-opt %s --bf16-train="rounding=stochastic rng-stream=v1" | FileCheck %s --check-prefix=RNGV1
+// RNGV1: lowp.random_bits {{.*}} : tensor<4xi32>
+// RNGV1: lowp.sr_add {{.*}} : bf16, bf16, i32
 
 // The remarks option reaches the detection pass.
 // RUN: bf16-opt %s --bf16-train="remarks rounding=kahan" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK

@@ -1,5 +1,6 @@
 // RUN: bf16-opt %s --bf16-count-cancelled-updates | FileCheck %s --check-prefix=PLAIN
-// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=3" --bf16-count-cancelled-updates | FileCheck %s --check-prefix=SR
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=3 rng-stream=v1" --bf16-count-cancelled-updates | FileCheck %s --check-prefix=SR
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=3" --bf16-count-cancelled-updates | FileCheck %s --check-prefix=SR16
 // RUN: bf16-opt %s --bf16-rewrite-updates=rounding=kahan --bf16-count-cancelled-updates | FileCheck %s --check-prefix=KAHAN
 // RUN: bf16-opt %s --bf16-rewrite-updates=rounding=split --bf16-count-cancelled-updates | FileCheck %s --check-prefix=SPLIT
 // The pipeline option runs the pass after the rewrite (and only then).
@@ -63,6 +64,13 @@ func.func @step(%w: tensor<4x8xbf16> {lowp.role = #lowp<role param>},
 // SR: arith.cmpf une, %[[U]]
 // SR: arith.cmpf oeq, %[[N]], %[[WI]] : bf16
 // SR: linalg.yield %[[N]], %{{.*}} : bf16, i8
+// The same with the default stream v2 (i16 bits).
+// SR16-LABEL: func.func @step
+// SR16: ^bb0(%{{.*}}: bf16, %{{.*}}: i16, %[[WI:.*]]: bf16, %{{.*}}: i8):
+// SR16: %[[N:.*]] = lowp.sr_add %[[WI]], %[[U:.*]], %{{.*}} : bf16, bf16, i16
+// SR16: arith.cmpf une, %[[U]]
+// SR16: arith.cmpf oeq, %[[N]], %[[WI]] : bf16
+// SR16: linalg.yield %[[N]], %{{.*}} : bf16, i8
 
 // Kahan compares the weight, not the compensation.
 // KAHAN-LABEL: func.func @step

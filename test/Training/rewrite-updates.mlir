@@ -1,8 +1,11 @@
-// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=42" -canonicalize -cse | FileCheck %s --check-prefix=SR
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=42 rng-stream=v1" -canonicalize -cse | FileCheck %s --check-prefix=SR
+// The default random stream is v2 (i16 bits); rng-stream=v2 spells it out.
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=42" -canonicalize -cse | FileCheck %s --check-prefix=SR16
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic seed=42 rng-stream=v2" -canonicalize -cse | FileCheck %s --check-prefix=SR16
 // RUN: bf16-opt %s --bf16-rewrite-updates=rounding=kahan -canonicalize -cse | FileCheck %s --check-prefix=KAHAN
 // RUN: bf16-opt %s --bf16-rewrite-updates=rounding=split -canonicalize -cse | FileCheck %s --check-prefix=SPLIT
 // RUN: bf16-opt %s --bf16-rewrite-updates="rounding=kahan apply-to=all-state state=globals" -canonicalize -cse | FileCheck %s --check-prefix=GLOBALS
-// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic state=globals" -canonicalize -cse | FileCheck %s --check-prefix=SRGLOBALS
+// RUN: bf16-opt %s --bf16-rewrite-updates="rounding=stochastic state=globals rng-stream=v1" -canonicalize -cse | FileCheck %s --check-prefix=SRGLOBALS
 // nearest changes nothing.
 // RUN: bf16-opt %s > %t.in
 // RUN: bf16-opt %s --bf16-rewrite-updates=rounding=nearest > %t.nearest
@@ -51,6 +54,23 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = #lowp<role param>},
 // SR-NOT: arith.subf
 // SR: %[[NEXT:.*]] = arith.addi %[[STEP]], %{{.*}} : i64
 // SR: return {{.*}}, %[[NEXT]] :
+
+// Stream v2: the same structure with i16 bits.
+// SR16-LABEL: func.func @step
+// SR16-SAME: %[[STEP:[a-z0-9]+]]: i64 {lowp.state = #lowp<state rng_step>})
+// SR16-DAG: %[[SEED:.*]] = arith.constant 42 : i64
+// SR16-DAG: %[[S0:.*]] = arith.constant 0 : i32
+// SR16-DAG: %[[S1:.*]] = arith.constant 1 : i32
+// SR16: %[[R0:.*]] = lowp.random_bits %[[SEED]], %[[S0]], %[[STEP]] : tensor<4xi16>
+// SR16: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[R0]] : tensor<4xbf16>, tensor<4xbf16>, tensor<4xi16>)
+// SR16: ^bb0(%[[WI:.*]]: bf16, %[[VI:.*]]: bf16, %[[RI:.*]]: i16, %{{.*}}: bf16):
+// SR16: lowp.sr_add %[[WI]], %{{.*}}, %[[RI]] : bf16, bf16, i16
+// SR16: %[[R1:.*]] = lowp.random_bits %[[SEED]], %[[S1]], %[[STEP]] : tensor<4xi16>
+// SR16: lowp.sr_add %{{.*}}, %{{.*}}, %{{.*}} : bf16, bf16, i16
+// SR16-NOT: arith.subf
+// SR16-NOT: xi32>
+// SR16: %[[NEXT:.*]] = arith.addi %[[STEP]], %{{.*}} : i64
+// SR16: return {{.*}}, %[[NEXT]] :
 
 // Kahan: one compensation per parameter (the optimizer state is left alone
 // with apply-to=params), appended in argument order and returned in the
@@ -103,6 +123,9 @@ func.func @step(%w: tensor<4xbf16> {lowp.role = #lowp<role param>},
 // SR-LABEL: func.func @scalar
 // SR: %[[R:.*]] = lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : i32
 // SR: lowp.sr_add %{{.*}}, %{{.*}}, %[[R]] : bf16, bf16, i32
+// SR16-LABEL: func.func @scalar
+// SR16: %[[R:.*]] = lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : i16
+// SR16: lowp.sr_add %{{.*}}, %{{.*}}, %[[R]] : bf16, bf16, i16
 // KAHAN-LABEL: func.func @scalar
 // KAHAN: lowp.kahan_update nearest_even %{{.*}}, %{{.*}}, %{{.*}} : bf16
 // KAHAN: return %{{.*}}, %{{.*}} : bf16, bf16

@@ -45,6 +45,10 @@ TEST(CAPI, FillMatchesElementwise) {
   lowp_random_bits_fill(5, 6, 7, 3, out.data(), out.size());
   for (size_t i = 0; i < out.size(); ++i)
     EXPECT_EQ(out[i], lowp_random_bits(5, 6, 7, 3 + i));
+  std::vector<uint16_t> out16(37);
+  lowp_random_bits16_fill(5, 6, 7, 3, out16.data(), out16.size());
+  for (size_t i = 0; i < out16.size(); ++i)
+    EXPECT_EQ(out16[i], lowp_random_bits16(5, 6, 7, 3 + i));
 }
 
 } // namespace

@@ -202,36 +202,38 @@ def FuseRandomBitsIntoElementwise
   let summary = "Draw the random bits of an elementwise linalg op in "
                 "registers instead of reading them from a tensor";
   let description = [{
-    Stochastic rounding reads 32 random bits per element. When a
+    Stochastic rounding reads 32 (stream v1, i32) or 16 (stream v2, i16)
+    random bits per element. When a
     `linalg.generic` on tensors (every iterator parallel, every indexing map
     the identity, static shape, no `linalg.index`) takes an input from a
     tensor `lowp.random_bits`, and every op of its body is elementwise
     mappable (arith, math, lowp) on scalars, this pass rewrites it into a loop
-    that computes the bits where they are used, so they never exist as a
-    u32 array in memory (which costs 4 bytes of writes and 4 of reads per
-    element on top of the update's own traffic).
+    that computes the bits where they are used, so they never exist as an
+    array in memory (which costs 4 (v1) or 2 (v2) bytes of writes and as
+    many of reads per element on top of the update's own traffic).
 
     * The operands are flattened to 1-D (`tensor.collapse_shape`). An
-      `scf.for` over runs of `4 * lanes` elements, with the outputs as
-      `iter_args`, computes the run's bits with the blocked Philox of
-      `bf16-convert-random-bits-to-vector` (`lanes` blocks per
-      `vector<lanes x i32>`, transposed into element order), then applies
-      the generic's body to each of the run's four slices of `lanes`
-      elements, with every op of the body on `vector<lanes x T>` (values
+      `scf.for` over runs of `lanes` Philox blocks -- `4 * lanes` elements
+      for v1 bits, `8 * lanes` when an input is a v2 (i16) stream -- with
+      the outputs as `iter_args`, computes the run's bits with the blocked
+      Philox of `bf16-convert-random-bits-to-vector` (`lanes` blocks per
+      `vector<lanes x i32>`, transposed into element order; v2: the words
+      bitcast to i16 halves), then applies the generic's body to each of the
+      run's four (v1) or eight (v2) slices of `lanes` elements, with every op of the body on `vector<lanes x T>` (values
       from outside the body are broadcast): `vector.transfer_read`s at the
       slice's offset, the body's ops, `vector.transfer_write`s into the
       `iter_args`.
     * An input that is also an output (an update in place, as
       `bf16-update-in-place` arranges) is read from the loop's `iter_args`,
       so bufferization keeps the update in place.
-    * The last `r = n mod (4 * lanes)` elements are one straight-line run
-      on `vector<r x T>`.
-    * Ops with fewer than `4 * lanes` elements are left alone
+    * The last `r = n mod run` elements are one straight-line run on
+      `vector<r x T>`.
+    * Ops with fewer than one run of elements are left alone
       (`bf16-convert-random-bits-to-vector` handles their bits).
 
-    Element `i` gets exactly the bits `lowp.random_bits` gives it (word
-    `i & 3` of block `i >> 2`), so the result is the same as without the
-    fusion. A `lowp.random_bits` left without uses is erased.
+    Element `i` gets exactly the bits `lowp.random_bits` gives it (v1: word
+    `i & 3` of block `i >> 2`; v2: half `i & 1` of word `(i & 7) >> 1` of
+    block `i >> 3`), so the result is the same as without the fusion. A `lowp.random_bits` left without uses is erased.
 
     Before:
 
@@ -261,13 +263,28 @@ def FuseRandomBitsIntoElementwise
     %n = tensor.expand_shape %l [[0, 1]] output_shape [4, 32] : tensor<128xbf16> into tensor<4x32xbf16>
     ```
 
+    With v2 bits (`tensor<4x32xi16>`) the same 128 elements are one run of
+    16 blocks. When every other operand has 16-bit elements (bf16, i16, as
+    in the SR update of `--bf16-train`), the run is processed in the *pair
+    layout*: each slice of `2 * lanes` elements is read as `lanes` 32-bit
+    pairs (`vector.bitcast`), the body runs once on the even elements (the
+    low halves, `arith.trunci`) and once on the odd ones (the high halves),
+    and the results are paired again (`arith.ori` of the shifted halves).
+    The bits come as `vector<lanes x i32>` words in element order (words 0
+    and 1 of each block packed in one i64, interleaved with words 2 and 3):
+    word `q` holds exactly the bits of elements `2q` and `2q + 1`, so they
+    need no shuffle, and no operand is widened or narrowed lane by lane.
+    Otherwise each vector of words is `vector.bitcast` to twice as many i16
+    bits, one slice of `lanes` elements per half.
+
     `bf16-train-to-llvm` runs it before bufferization when it vectorizes
     (the default), right after `bf16-update-in-place`.
   }];
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"16",
            "Philox blocks per vector, and the vector width of the body (the "
-           "loop step is 4 * lanes elements), 1 to 64">
+           "loop step is 4 * lanes elements, 8 * lanes with i16 bits), 1 to "
+           "64">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -33,7 +33,7 @@ def ConvertLowpToArith : Pass<"bf16-convert-lowp-to-arith"> {
       held zero-extended in i64, so each 32x32->64-bit product is one exact
       64-bit multiply (x86: `vpmuludq` on vectors) whose halves are hi and
       lo. On tensors each element computes its whole block and keeps one
-      word; `bf16-convert-random-bits-to-vector` is the blocked alternative that
+      word (i32, stream v1) or one 16-bit half of a word (i16, stream v2); `bf16-convert-random-bits-to-vector` is the blocked alternative that
       `bf16-train-to-llvm` uses when it vectorizes.
     * Ops on tensors first become `linalg.generic` ops whose bodies hold the
       scalar op (upstream elementwise-to-linalg, restricted to `lowp` ops;
@@ -79,14 +79,18 @@ def ConvertLowpToArith : Pass<"bf16-convert-lowp-to-arith"> {
 
 def ConvertRandomBitsToVector : Pass<"bf16-convert-random-bits-to-vector"> {
   let summary = "Lower lowp.random_bits on tensors to Philox on vectors, "
-                "one block per four elements";
+                "one block per four (i32) or eight (i16) elements";
   let description = [{
     Rewrites `lowp.random_bits` on a static-shape ranked tensor (any rank,
     including 0) into IR over its flattened row-major elements that
     computes each Philox4x32-10 block once and uses its four words for the
     four consecutive elements that the op assigns to it (docs/Numerics.md).
     The bits are exactly those of the op: element `i` gets word `i & 3` of
-    block `i >> 2`.
+    block `i >> 2` (i32, stream v1), or half `i & 1` of word `(i & 7) >> 1`
+    of block `i >> 3` (i16, stream v2: each block serves eight elements; the
+    loop runs `8 * lanes` elements per iteration, counters
+    `lo32(offset / 8) + lane`, and each vector of words in element order is
+    `vector.bitcast` to twice as many i16 elements, low half first).
 
     * An `scf.for` over runs of `4 * lanes` elements. Each iteration
       computes `lanes` blocks from the counters
@@ -139,8 +143,8 @@ def ConvertRandomBitsToVector : Pass<"bf16-convert-random-bits-to-vector"> {
   }];
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"16",
-           "Philox blocks per vector (each gives 4 elements; the loop step "
-           "is 4 * lanes elements), 1 to 64">
+           "Philox blocks per vector (each gives 4 i32 or 8 i16 elements; "
+           "the loop step is 4 * lanes or 8 * lanes elements), 1 to 64">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -215,6 +215,27 @@ constexpr uint64_t kMaxRandomBitsElements = uint64_t(1) << 34;
 void randomBitsFill(uint64_t seed, uint32_t stream, uint64_t step,
                     uint64_t first, uint32_t *out, size_t n);
 
+/// lowp.random_bits with i16 elements, stream v2: one Philox4x32-10 block
+/// serves 8 elements, 16 bits each. For the element with row-major linear
+/// index `index` (index < 2^35):
+///   key    = (lo32(seed), hi32(seed))
+///   ctr    = (lo32(index >> 3), stream, lo32(step), hi32(step))
+///   word   = philox4x32_10(ctr, key)[(index & 7) >> 1]
+///   bits16 = (index & 1) ? word >> 16 : word & 0xFFFF
+/// Equivalently, bits16(index) is half (index & 1) of the v1 word
+/// randomBits(seed, stream, step, index >> 1): v2 is v1 with every 32-bit
+/// word split into two 16-bit draws, low half first. Like v1 it depends only
+/// on (seed, stream, step, index).
+uint16_t randomBits16(uint64_t seed, uint32_t stream, uint64_t step,
+                      uint64_t index);
+
+/// The largest element count a single v2 (i16) lowp.random_bits may produce.
+constexpr uint64_t kMaxRandomBits16Elements = uint64_t(1) << 35;
+
+/// Fill out[i] = randomBits16(seed, stream, step, first + i), i < n.
+void randomBits16Fill(uint64_t seed, uint32_t stream, uint64_t step,
+                      uint64_t first, uint16_t *out, size_t n);
+
 } // namespace ref
 } // namespace bf16
 

@@ -101,6 +101,11 @@ struct TrainOptions : public PassPipelineOptions<TrainOptions> {
   PassOptions::Option<uint64_t> seed{
       *this, "seed", llvm::cl::desc("Seed of the stochastic-rounding RNG"),
       llvm::cl::init(0)};
+  PassOptions::Option<RngStream> rngStream{
+      *this, "rng-stream",
+      llvm::cl::desc("Random-bit stream of stochastic rounding (v2: 16 bits "
+                     "per element; v1: 32, as before)"),
+      llvm::cl::init(RngStream::V2), clValues(RngStream{})};
   PassOptions::Option<ApplyTo> applyTo{
       *this, "apply-to", llvm::cl::desc("Which updates to protect"),
       llvm::cl::init(ApplyTo::Params), clValues(ApplyTo{})};

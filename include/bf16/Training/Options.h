@@ -21,6 +21,11 @@ namespace bf16 {
   X(Split, "split", "split f32 masters: bf16 high half + i16 low half")
 BF16_ENUM_OPTION(UpdateRounding, BF16_UPDATE_ROUNDING)
 
+#define BF16_RNG_STREAM(X)                                                     \
+  X(V1, "v1", "32 random bits per element, one Philox block per 4 (i32)")      \
+  X(V2, "v2", "16 random bits per element, one Philox block per 8 (i16)")
+BF16_ENUM_OPTION(RngStream, BF16_RNG_STREAM)
+
 #define BF16_APPLY_TO(X)                                                       \
   X(Params, "params", "protect parameter updates only")                        \
   X(AllState, "all-state", "also protect optimizer-state updates")

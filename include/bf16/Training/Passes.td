@@ -162,6 +162,11 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
       with `%bits = lowp.random_bits %seed, %stream, %step`, where `%stream`
       is the index of the updated argument (the tensor id) and `%step` an
       explicit i64 step counter that the step returns incremented.
+      `rng-stream=v2` (default) draws `%bits` as i16 (stream v2: 16 bits per
+      element, one Philox4x32-10 block per 8 elements, half the Philox work);
+      `rng-stream=v1` as i32 (stream v1: one block per 4 elements), the
+      stream of earlier releases, to reproduce their results. Both give
+      unbiased stochastic rounding (docs/Numerics.md).
     * `rounding=kahan`: `lowp.kahan_update nearest_even %w, %c, %u` with one
       bf16 compensation tensor `%c` per updated tensor (zero at the start).
     * `rounding=split`: `lowp.split_update %hi, %lo, %u`: the argument is the
@@ -224,6 +229,11 @@ def RewriteUpdates : Pass<"bf16-rewrite-updates", "::mlir::ModuleOp"> {
            "::mlir::bf16::clValues(::mlir::bf16::UpdateRounding{})">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Seed of the counter-based RNG (stochastic)">,
+    Option<"rngStream", "rng-stream", "::mlir::bf16::RngStream",
+           /*default=*/"::mlir::bf16::RngStream::V2",
+           "Version of the random-bit stream (stochastic): v2 = i16 bits, "
+           "one Philox block per 8 elements; v1 = i32 bits, one per 4",
+           "::mlir::bf16::clValues(::mlir::bf16::RngStream{})">,
     Option<"applyTo", "apply-to", "::mlir::bf16::ApplyTo",
            /*default=*/"::mlir::bf16::ApplyTo::Params",
            "Which updates to protect",

@@ -4,11 +4,13 @@
 // docs/Lowering.md.
 //
 // A parallel, identity-indexed linalg.generic on tensors that reads a tensor
-// lowp.random_bits becomes a loop over runs of 4 * lanes flattened elements.
+// lowp.random_bits becomes a loop over runs of `lanes` Philox blocks: 4 *
+// lanes flattened elements for stream v1 (i32 bits), 8 * lanes for v2 (i16).
 // Each iteration computes the run's bits with the blocked Philox of
 // bf16-convert-random-bits-to-vector and applies the generic's body, with every
-// op on vector<lanes x T>, to the run's four slices of `lanes` elements: the
-// bits stay in registers instead of going through a u32 array.
+// op on vector<lanes x T>, to the run's four (v1) or eight (v2) slices of
+// `lanes` elements: the bits stay in registers instead of going through an
+// array.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,17 +61,18 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     int64_t n = 1;
     for (int64_t r : ranges)
       n *= r;
-    int64_t run = 4 * lanes, whole = n / run * run;
-    if (whole == 0)
-      return rewriter.notifyMatchFailure(op, "fewer elements than one run");
 
     SmallVector<InputPlan> plan;
     bool anyBits = false;
+    // A run is `lanes` Philox blocks of the densest stream read: 4 * lanes
+    // elements for stream v1 (i32), 8 * lanes for v2 (i16).
+    int64_t perBlock = 4;
     for (OpOperand *in : op.getDpsInputOperands()) {
       InputPlan p;
       p.bits = in->get().getDefiningOp<lowp::RandomBitsOp>();
       if (p.bits) {
         anyBits = true;
+        perBlock = std::max(perBlock, bf16::elementsPerPhiloxBlock(p.bits));
       } else {
         for (OpOperand &init : op.getDpsInitsMutable())
           if (init.get() == in->get()) {
@@ -81,6 +84,27 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
     }
     if (!anyBits)
       return rewriter.notifyMatchFailure(op, "no lowp.random_bits input");
+    int64_t run = perBlock * lanes, whole = n / run * run;
+    if (whole == 0)
+      return rewriter.notifyMatchFailure(op, "fewer elements than one run");
+    // The pair layout (applyBodyPaired below) when every bits input is
+    // stream v2 and every other operand has 16-bit elements.
+    auto is16 = [](Value v) {
+      Type elt = getElementTypeOrSelf(v.getType());
+      return elt.isIntOrFloat() && elt.getIntOrFloatBitWidth() == 16;
+    };
+    bool paired =
+        lanes % 2 == 0 && perBlock == 8 &&
+        llvm::all_of(plan,
+                     [](const InputPlan &p) {
+                       return !p.bits ||
+                              bf16::elementsPerPhiloxBlock(p.bits) == 8;
+                     }) &&
+        llvm::all_of(op.getDpsInputs(),
+                     [&](Value v) {
+                       return v.getDefiningOp<lowp::RandomBitsOp>() || is16(v);
+                     }) &&
+        llvm::all_of(op.getDpsInits(), is16);
     for (Operation &inner : op.getBody()->without_terminator())
       if (inner.getNumRegions() != 0 ||
           !OpTrait::hasElementwiseMappableTraits(&inner) ||
@@ -108,30 +132,14 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
 
     Block *body = op.getBody();
     int64_t numInputs = op.getNumDpsInputs();
-    // The generic's body on the `len` elements at `off` of the flattened
-    // operands, on vector<len x T>, with the bits of each lowp.random_bits
-    // input given as vectors; returns the updated outputs. Values from
-    // outside the body are broadcast.
-    auto applyBody = [&](OpBuilder &b, Value off, Value outOff, int64_t len,
-                         ArrayRef<Value> bits,
-                         ValueRange outs) -> SmallVector<Value> {
+    // The generic's body on vectors of `len` elements: `args` are the
+    // values of the body's block arguments (inputs, then outputs); returns
+    // the yielded values. Values from outside the body are broadcast.
+    auto cloneBody = [&](OpBuilder &b, int64_t len,
+                         ArrayRef<Value> args) -> SmallVector<Value> {
       auto vecOf = [&](Type t) { return VectorType::get({len}, t); };
-      auto read = [&](Value t, Value at) -> Value {
-        auto type = cast<RankedTensorType>(t.getType());
-        return vector::TransferReadOp::create(
-            b, loc, vecOf(type.getElementType()), t, ValueRange{at},
-            std::nullopt, ArrayRef<bool>{true});
-      };
       IRMapping map;
-      SmallVector<Value> outVecs;
-      for (Value o : outs)
-        outVecs.push_back(read(o, outOff));
-      for (auto [i, p] : llvm::enumerate(plan))
-        map.map(body->getArgument(i), p.bits            ? bits[i]
-                                      : p.tiedInit >= 0 ? outVecs[p.tiedInit]
-                                                        : read(inputs[i], off));
-      for (auto [j, v] : llvm::enumerate(outVecs))
-        map.map(body->getArgument(numInputs + j), v);
+      map.map(body->getArguments(), args);
       auto lookup = [&](Value v) -> Value {
         if (Value mapped = map.lookupOrNull(v))
           return mapped;
@@ -147,12 +155,108 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
         Operation *vectorized = b.create(state);
         map.map(inner.getResults(), vectorized->getResults());
       }
+      return llvm::map_to_vector(body->getTerminator()->getOperands(), lookup);
+    };
+    auto readAt = [&](OpBuilder &b, Value t, Value off, int64_t len) -> Value {
+      auto type = cast<RankedTensorType>(t.getType());
+      return vector::TransferReadOp::create(
+          b, loc, VectorType::get({len}, type.getElementType()), t,
+          ValueRange{off}, std::nullopt, ArrayRef<bool>{true});
+    };
+    // The body on the `len` elements at `off` of the flattened operands,
+    // with the bits of each lowp.random_bits input given as vectors;
+    // returns the updated outputs.
+    // `outs` are read and written at `outOff` (the run's slices of the
+    // outputs, or the whole outputs with outOff = off).
+    auto applyBody = [&](OpBuilder &b, Value off, Value outOff, int64_t len,
+                         ArrayRef<Value> bits,
+                         ValueRange outs) -> SmallVector<Value> {
+      SmallVector<Value> outVecs;
+      for (Value o : outs)
+        outVecs.push_back(readAt(b, o, outOff, len));
+      SmallVector<Value> args;
+      for (auto [i, p] : llvm::enumerate(plan))
+        args.push_back(p.bits            ? bits[i]
+                       : p.tiedInit >= 0 ? outVecs[p.tiedInit]
+                                         : readAt(b, inputs[i], off, len));
+      args.append(outVecs);
       SmallVector<Value> updated;
-      for (auto [v, o] : llvm::zip(body->getTerminator()->getOperands(), outs))
-        updated.push_back(vector::TransferWriteOp::create(b, loc, lookup(v), o,
+      for (auto [v, o] : llvm::zip(cloneBody(b, len, args), outs))
+        updated.push_back(vector::TransferWriteOp::create(b, loc, v, o,
                                                           ValueRange{outOff},
                                                           ArrayRef<bool>{true})
                               .getResult());
+      return updated;
+    };
+    // Pair layout (stream v2 bits, every other operand 16 bits wide): the
+    // 2 * lanes elements at `off` are read as `lanes` 32-bit pairs; the body
+    // runs once on the even elements (the low halves) and once on the odd
+    // ones (the high halves), and the results are paired again. Word q of
+    // the v2 bits holds exactly the bits of elements 2q (low half) and
+    // 2q + 1 (high half), so the bits need no shuffle at all, and no
+    // operand is widened or narrowed lane by lane.
+    auto applyBodyPaired = [&](OpBuilder &b, Value off, Value outOff,
+                               ArrayRef<Value> words,
+                               ValueRange outs) -> SmallVector<Value> {
+      bf16::ArithEmitter e(b, loc, VectorType::get({lanes}, b.getI32Type()));
+      Value c16 = e.c32(16);
+      auto split = [&](Value x32, Type elt) -> std::pair<Value, Value> {
+        Value even = e.trunc(e.i16(), x32);
+        Value odd = e.trunc(e.i16(), e.shr(x32, c16));
+        if (!elt.isInteger(16)) {
+          even = e.bitcast(e.shaped(elt), even);
+          odd = e.bitcast(e.shaped(elt), odd);
+        }
+        return {even, odd};
+      };
+      auto readPairs = [&](Value t, Value at) -> Value {
+        auto type = cast<RankedTensorType>(t.getType());
+        Value v = readAt(b, t, at, 2 * lanes);
+        if (!type.getElementType().isInteger(16))
+          v = arith::BitcastOp::create(
+              b, loc, VectorType::get({2 * lanes}, b.getI16Type()), v);
+        return vector::BitCastOp::create(b, loc, cast<VectorType>(e.i32()), v);
+      };
+      SmallVector<Value> evenArgs, oddArgs;
+      auto addArg = [&](std::pair<Value, Value> eo) {
+        evenArgs.push_back(eo.first);
+        oddArgs.push_back(eo.second);
+      };
+      SmallVector<Value> outPairs;
+      for (Value o : outs)
+        outPairs.push_back(readPairs(o, outOff));
+      for (auto [i, p] : llvm::enumerate(plan)) {
+        if (p.bits)
+          addArg(split(words[i], b.getI16Type()));
+        else if (p.tiedInit >= 0)
+          addArg(split(outPairs[p.tiedInit], body->getArgument(i).getType()));
+        else
+          addArg(
+              split(readPairs(inputs[i], off), body->getArgument(i).getType()));
+      }
+      for (auto [j, o] : llvm::enumerate(outPairs))
+        addArg(split(o, body->getArgument(numInputs + j).getType()));
+      SmallVector<Value> even = cloneBody(b, lanes, evenArgs);
+      SmallVector<Value> odd = cloneBody(b, lanes, oddArgs);
+      SmallVector<Value> updated;
+      for (auto [ev, od, o] : llvm::zip(even, odd, outs)) {
+        auto widen = [&](Value v) {
+          if (!getElementTypeOrSelf(v.getType()).isInteger(16))
+            v = e.bitcast(e.i16(), v);
+          return e.zext(e.i32(), v);
+        };
+        Value pairs = e.bor(widen(ev), e.shl(widen(od), c16));
+        auto type = cast<RankedTensorType>(o.getType());
+        Value v = vector::BitCastOp::create(
+            b, loc, VectorType::get({2 * lanes}, b.getI16Type()), pairs);
+        if (!type.getElementType().isInteger(16))
+          v = arith::BitcastOp::create(
+              b, loc, VectorType::get({2 * lanes}, type.getElementType()), v);
+        updated.push_back(vector::TransferWriteOp::create(b, loc, v, o,
+                                                          ValueRange{outOff},
+                                                          ArrayRef<bool>{true})
+                              .getResult());
+      }
       return updated;
     };
     // The bits of the run of `count` elements at `off`, per slice of
@@ -189,13 +293,30 @@ struct FuseRandomBits : public OpRewritePattern<linalg::GenericOp> {
       for (Value shared : loop.getRegionIterArgs())
         outs.push_back(tensor::ExtractSliceOp::create(rewriter, loc, shared,
                                                       offsets, sizes, strides));
-      SmallVector<SmallVector<Value>> slices =
-          drawRun(rewriter, iv, run, lanes);
-      for (auto [s, bits] : llvm::enumerate(slices)) {
-        Value off = arith::AddIOp::create(rewriter, loc, iv,
-                                          index(rewriter, s * lanes));
-        outs = applyBody(rewriter, off, index(rewriter, s * lanes), lanes, bits,
-                         outs);
+      if (paired) {
+        // Words of `lanes` i32, each covering 2 * lanes elements.
+        SmallVector<SmallVector<Value>> words(run / (2 * lanes),
+                                              SmallVector<Value>(numInputs));
+        for (auto [i, p] : llvm::enumerate(plan))
+          if (p.bits)
+            for (auto [s, v] : llvm::enumerate(bf16::buildPhiloxWordRunV2(
+                     rewriter, loc, p.bits, iv, run, lanes)))
+              words[s][i] = v;
+        for (auto [s, w] : llvm::enumerate(words)) {
+          Value off = arith::AddIOp::create(rewriter, loc, iv,
+                                            index(rewriter, 2 * s * lanes));
+          outs = applyBodyPaired(rewriter, off, index(rewriter, 2 * s * lanes),
+                                 w, outs);
+        }
+      } else {
+        SmallVector<SmallVector<Value>> slices =
+            drawRun(rewriter, iv, run, lanes);
+        for (auto [s, bits] : llvm::enumerate(slices)) {
+          Value off = arith::AddIOp::create(rewriter, loc, iv,
+                                            index(rewriter, s * lanes));
+          outs = applyBody(rewriter, off, index(rewriter, s * lanes), lanes,
+                           bits, outs);
+        }
       }
       rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
       for (auto [slice, shared] : llvm::zip(outs, loop.getRegionIterArgs()))

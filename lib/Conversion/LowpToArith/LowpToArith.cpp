@@ -37,8 +37,11 @@ using Emitter = bf16::ArithEmitter;
 //===----------------------------------------------------------------------===//
 
 /// Rounds the FP32 bit pattern `bits` (i32) to a bf16 pattern held in the low
-/// 16 bits of an i32. `random` is used by the stochastic mode only.
-Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
+/// 16 bits of an i32. `random` is used by the stochastic mode only. `isNaN`,
+/// if given, is an i1 that is true exactly for NaN `bits` (else the integer
+/// test below computes it).
+Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random,
+                Value isNaN = Value()) {
   Value c16 = e.c32(16);
   Value hi = e.shr(bits, c16);
   Value rounded;
@@ -60,12 +63,18 @@ Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
     rounded = hi;
     break;
   case RoundingMode::stochastic:
-    rounded = e.shr(e.add(bits, e.band(random, e.c32(0xFFFF))), c16);
+    // i32 bits (stream v1): their low 16 bits; i16 bits (stream v2): all.
+    if (getElementTypeOrSelf(random.getType()).isInteger(16))
+      random = e.zext(e.i32(), random);
+    else
+      random = e.band(random, e.c32(0xFFFF));
+    rounded = e.shr(e.add(bits, random), c16);
     break;
   }
   // NaN bypasses every recipe and is quieted.
-  Value isNaN = e.cmp(arith::CmpIPredicate::ugt,
-                      e.band(bits, e.c32(0x7FFFFFFF)), e.c32(0x7F800000));
+  if (!isNaN)
+    isNaN = e.cmp(arith::CmpIPredicate::ugt, e.band(bits, e.c32(0x7FFFFFFF)),
+                  e.c32(0x7F800000));
   Value quiet = e.bor(hi, e.c32(0x40));
   return e.select(isNaN, quiet, rounded);
 }
@@ -73,7 +82,14 @@ Value roundBits(Emitter &e, Value bits, RoundingMode mode, Value random) {
 /// Rounds an f32 value to bf16.
 Value roundF32(Emitter &e, Value f32Value, RoundingMode mode, Value random) {
   Value bits = e.bitcast(e.i32(), f32Value);
-  Value narrowed = e.trunc(e.i16(), roundBits(e, bits, mode, random));
+  // Stochastic rounding (the SR update, memory-bound when vectorized) tests
+  // for NaN with one unordered self-comparison (x86: one vcmpps) instead of
+  // the integer mask-and-compare; both are true exactly for NaN.
+  Value isNaN;
+  if (mode == RoundingMode::stochastic)
+    isNaN = arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::UNO,
+                                  f32Value, f32Value);
+  Value narrowed = e.trunc(e.i16(), roundBits(e, bits, mode, random, isNaN));
   return e.bitcast(e.bf16(), narrowed);
 }
 
@@ -103,6 +119,31 @@ Value philoxBits(Emitter &e, Value index, Value seed, Value stream,
     result =
         e.select(e.cmp(arith::CmpIPredicate::eq, lane, e.c32(w)), c[w], result);
   return result;
+}
+
+/// Stream v2: the 16 random bits of the element index `index` (i64, shape
+/// of `e`): half `index & 1` (low half first) of word `(index & 7) >> 1` of
+/// the Philox block `index >> 3`.
+Value philoxBits16(Emitter &e, Value index, Value seed, Value stream,
+                   Value step) {
+  Value ctr0 = e.trunc(e.i32(), e.shr(index, e.c64(3)));
+  std::array<Value, 4> c =
+      bf16::buildPhilox4x32_10(e.b, e.loc, ctr0, seed, stream, step);
+  Value lane = e.trunc(e.i32(), e.band(e.shr(index, e.c64(1)), e.c64(3)));
+  Value word = c[3];
+  for (int w = 2; w >= 0; --w)
+    word =
+        e.select(e.cmp(arith::CmpIPredicate::eq, lane, e.c32(w)), c[w], word);
+  Value shift = e.trunc(e.i32(), e.shl(e.band(index, e.c64(1)), e.c64(4)));
+  return e.trunc(e.i16(), e.shr(word, shift));
+}
+
+/// The bits of `op`'s stream (v1 for i32 results, v2 for i16) for `index`.
+Value randomBitsAt(Emitter &e, RandomBitsOp op, Value index, Value seed,
+                   Value stream, Value step) {
+  if (getElementTypeOrSelf(op.getType()).isInteger(16))
+    return philoxBits16(e, index, seed, stream, step);
+  return philoxBits(e, index, seed, stream, step);
 }
 
 bool hasTensorType(Operation *op) {
@@ -224,8 +265,9 @@ struct RandomBitsLowering : ScalarOrVectorPattern<RandomBitsOp> {
     } else {
       index = e.c64(0);
     }
-    rewriter.replaceOp(op, philoxBits(e, index, adaptor.getSeed(),
-                                      adaptor.getStream(), adaptor.getStep()));
+    rewriter.replaceOp(op,
+                       randomBitsAt(e, op, index, adaptor.getSeed(),
+                                    adaptor.getStream(), adaptor.getStep()));
     return success();
   }
 };
@@ -267,8 +309,8 @@ struct RandomBitsOnTensor : OpConversionPattern<RandomBitsOp> {
           Value index64 =
               arith::IndexCastUIOp::create(b, l, b.getI64Type(), linear);
           Emitter e(b, l, b.getI32Type());
-          linalg::YieldOp::create(b, l,
-                                  philoxBits(e, index64, seed, stream, step));
+          linalg::YieldOp::create(
+              b, l, randomBitsAt(e, op, index64, seed, stream, step));
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();

@@ -6,9 +6,10 @@
 // lowp.random_bits on a static-shape tensor becomes a loop over its flattened
 // elements that computes `lanes` Philox4x32-10 blocks at once, one per lane
 // of a vector<lanes x i32> counter, and stores the four words of each block
-// to four consecutive elements: one block per four elements, where the
-// per-element linalg body of bf16-convert-lowp-to-arith computes one per
-// element.
+// to four consecutive i32 elements (stream v1) or their eight 16-bit halves
+// to eight consecutive i16 elements (stream v2): one block per four or eight
+// elements, where the per-element linalg body of bf16-convert-lowp-to-arith
+// computes one per element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,8 +34,8 @@ using namespace mlir;
 namespace {
 
 /// Writes the random bits of the elements [offset, offset + count) into the
-/// 1-D i32 tensor `dest` at `offset` and returns the new tensor (in_bounds
-/// stores of at most `storeWidth` elements).
+/// 1-D i32 or i16 tensor `dest` at `offset` and returns the new tensor
+/// (in_bounds stores of at most `storeWidth` elements).
 Value fillRun(OpBuilder &b, Location loc, lowp::RandomBitsOp op, Value dest,
               Value offset, int64_t count, int64_t storeWidth) {
   SmallVector<Value> run =
@@ -70,8 +71,10 @@ struct RandomBitsToVector : public OpRewritePattern<lowp::RandomBitsOp> {
     };
     Value flat = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{n},
                                          type.getElementType());
-    // Whole runs of 4 * lanes elements in a loop, then one shorter run.
-    int64_t run = 4 * lanes, whole = n / run * run;
+    // Whole runs of `lanes` Philox blocks (4 * lanes elements for stream
+    // v1, 8 * lanes for v2) in a loop, then one shorter run.
+    int64_t run = bf16::elementsPerPhiloxBlock(op) * lanes,
+            whole = n / run * run;
     if (whole > 0) {
       auto loop = scf::ForOp::create(
           rewriter, loc, index(0), index(whole), index(run), ValueRange{flat},

@@ -1,6 +1,7 @@
 """The public API: ``compile_step``, ``export_step`` and ``CompiledStep``."""
 
 import ctypes
+import functools
 import struct
 
 import numpy as np
@@ -21,14 +22,21 @@ ROUNDINGS = ("nearest", "stochastic", "kahan", "split", "master")
 FUNC = "train_step"
 
 
-def _train_args(precision, rounding, seed, diagnostics=False):
-    """The ``bf16-opt`` arguments that turn the FP32 step into this mode."""
+RNG_STREAMS = ("v2", "v1")
+
+
+def _train_args(precision, rounding, seed, diagnostics=False, rng_stream="v2"):
+    """The ``bf16-opt`` arguments that turn the FP32 step into this mode.
+    `rng_stream` selects the random-bit stream of stochastic rounding
+    (``rng-stream`` of ``--bf16-train``: v2 = 16 bits per element, the
+    default; v1 = 32 bits, the stream of earlier releases)."""
     if precision == "fp32":
         # The FP32 step's updates are counted as they are.
         return ["--bf16-count-cancelled-updates"] if diagnostics else []
     options = {
         "nearest": "rounding=nearest",
-        "stochastic": "rounding=stochastic seed=%d apply-to=all-state" % seed,
+        "stochastic": "rounding=stochastic seed=%d rng-stream=%s "
+                      "apply-to=all-state" % (seed, rng_stream),
         "kahan": "rounding=kahan apply-to=all-state",
         "split": "rounding=split apply-to=all-state",
         "master": "rounding=nearest master-weights=true",
@@ -73,8 +81,11 @@ def export_step(model, loss_fn, optimizer, example_batch):
 
 def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
                  rounding="stochastic", seed=0, opt_level=2, target="host",
-                 diagnostics=False, process_group=None):
+                 diagnostics=False, process_group=None, rng_stream="v2"):
     """Compiles one training step of `model` (see the module docstring).
+    `rng_stream` ("v2", the default, or "v1") is the random-bit stream of
+    ``rounding="stochastic"`` (docs/Numerics.md); "v1" reproduces the
+    stochastic rounding of earlier releases bit for bit.
 
     With `process_group` (a ``torch.distributed`` ProcessGroup, or
     ``"world"`` for the default group) the step is data-parallel: it
@@ -95,6 +106,9 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
     if not isinstance(diagnostics, bool):
         raise UnsupportedError("diagnostics=%r (expected True or False)"
                                % (diagnostics,))
+    if rng_stream not in RNG_STREAMS:
+        raise UnsupportedError("rng_stream=%r (expected one of %s)" % (
+            rng_stream, ", ".join(RNG_STREAMS)))
     group = None
     if process_group is not None:
         from .distributed import resolve_group
@@ -105,10 +119,11 @@ def compile_step(model, loss_fn, optimizer, example_batch, precision="bf16",
         return DistributedStep(model, loss_fn, spec, params, buffers,
                                example_batch, precision, rounding, seed,
                                opt_level, target, diagnostics, group,
-                               _train_args)
+                               functools.partial(_train_args,
+                                                 rng_stream=rng_stream))
     return CompiledStep(model, loss_fn, spec, params, buffers, example_batch,
                         precision, rounding, seed, opt_level, target,
-                        diagnostics)
+                        diagnostics, rng_stream)
 
 
 def compile_function(text, train_args, lowering, opt_level, name,
@@ -296,10 +311,12 @@ class CompiledStep(StepBase):
 
     def __init__(self, model, loss_fn, spec, params, buffers, example_batch,
                  precision, rounding, seed, opt_level, target,
-                 diagnostics=False):
+                 diagnostics=False, rng_stream="v2"):
         super().__init__(model, loss_fn, spec, params, buffers, precision,
                          rounding, seed, opt_level, target, diagnostics)
-        self.train_args = _train_args(precision, rounding, seed, diagnostics)
+        self.rng_stream = rng_stream
+        self.train_args = _train_args(precision, rounding, seed, diagnostics,
+                                      rng_stream)
         self.variants = {}
         self.state = None        # arg index -> numpy buffer (state only)
         self.fp32_text = None

@@ -94,7 +94,8 @@ class Errors(unittest.TestCase):
         for kwargs, needle in [({"precision": "fp16"}, "precision"),
                                ({"rounding": "up"}, "rounding"),
                                ({"seed": -1}, "seed"),
-                               ({"target": "gpu"}, "target")]:
+                               ({"target": "gpu"}, "target"),
+                               ({"rng_stream": "v3"}, "rng_stream")]:
             self.assertUnsupported(lambda: frontend.compile_step(
                 model, F.cross_entropy, opt, batch, **kwargs), needle)
         self.assertUnsupported(lambda: frontend.compile_step(
@@ -150,6 +151,27 @@ class Running(unittest.TestCase):
         for p, q in zip(model.parameters(), ref.parameters()):
             self.assertLessEqual((p - q).abs().max().item(),
                                  1e-5 * q.abs().max().item())
+
+    def test_rng_streams(self):
+        """rng_stream reaches --bf16-train; v2 (the default) and v1 both
+        train with stochastic rounding, from different random bits."""
+        torch.manual_seed(0)
+        model, batch = small()
+        weights = {}
+        for stream in ("v2", "v1"):
+            m = copy.deepcopy(model)
+            kwargs = {} if stream == "v2" else {"rng_stream": stream}
+            step = frontend.compile_step(
+                m, F.cross_entropy, torch.optim.SGD(m.parameters(), lr=0.1),
+                batch, rounding="stochastic", seed=5, **kwargs)
+            self.assertIn("rng-stream=%s" % stream, step.train_args[0])
+            self.assertEqual(step.rng_stream, stream)
+            losses = [step(*batch) for _ in range(3)]
+            self.assertTrue(all(math.isfinite(x) for x in losses), losses)
+            step.copy_to(m)
+            weights[stream] = [p.detach().clone() for p in m.parameters()]
+        self.assertTrue(any(not torch.equal(a, b) for a, b in
+                            zip(weights["v1"], weights["v2"])))
 
     def test_compiled_steps_are_cached(self):
         model, batch = small()

@@ -171,3 +171,120 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
   } -> tensor<8x8xbf16>
   return %a, %b, %c, %d, %e : tensor<40xbf16>, tensor<8x8xbf16>, tensor<8x8xbf16>, tensor<8xbf16>, tensor<8x8xbf16>
 }
+
+// -----
+
+// Stream v2 (i16 bits) with 16-bit operands: the pair layout. A run is 16
+// blocks = 128 elements, four pair slices of 32: the 32 bf16 of a slice are
+// read as 16 i32 pairs, the body runs on the even (low halves) and the odd
+// (high halves) elements, and the results are paired again. The bits of a
+// slice are one vector<16xi32> of words in element order: words 0 and 1 of
+// each block paired in an i64 (the low 32-bit halves of their i64 lanes),
+// interleaved with words 2 and 3; word q's halves are the bits of elements
+// 2q and 2q + 1, so they need no shuffle. 300 elements = 2 runs + 44 after
+// the loop (the unpaired form).
+// CHECK-LABEL: func.func @sr16
+// CHECK-NOT: lowp.random_bits
+// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK: scf.for %[[OFF:.*]] = %{{.*}} to %[[C256]] step %[[C128]] iter_args(%[[T:.*]] = %{{.*}})
+// CHECK: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: arith.shrui %[[OFF]], %[[C3]] : index
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CHECK-NOT: arith.muli
+// CHECK: %[[L01:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 32, 2, 34, 4, 36, {{.*}}, 30, 62] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[Q01:.*]] = vector.bitcast %[[L01]] : vector<32xi32> to vector<16xi64>
+// CHECK: %[[L23:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 32, 2, 34, 4, 36, {{.*}}, 30, 62] : vector<32xi32>, vector<32xi32>
+// CHECK: %[[Q23:.*]] = vector.bitcast %[[L23]] : vector<32xi32> to vector<16xi64>
+// CHECK: %[[P0:.*]] = vector.shuffle %[[Q01]], %[[Q23]] [0, 16, 1, 17, 2, 18, 3, 19] : vector<16xi64>, vector<16xi64>
+// CHECK: %[[W0:.*]] = vector.bitcast %[[P0]] : vector<8xi64> to vector<16xi32>
+// CHECK: vector.shuffle %[[Q01]], %[[Q23]] [4, 20, 5, 21, 6, 22, 7, 23]
+// CHECK: vector.shuffle %[[Q01]], %[[Q23]] [8, 24, 9, 25, 10, 26, 11, 27]
+// CHECK: vector.shuffle %[[Q01]], %[[Q23]] [12, 28, 13, 29, 14, 30, 15, 31]
+// CHECK: %[[WR:.*]] = vector.transfer_read %[[T]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<300xbf16>, vector<32xbf16>
+// CHECK: %[[WP:.*]] = vector.bitcast %{{.*}} : vector<32xi16> to vector<16xi32>
+// CHECK-DAG: %[[RE:.*]] = arith.trunci %[[W0]] : vector<16xi32> to vector<16xi16>
+// CHECK-DAG: %[[RHI:.*]] = arith.shrui %[[W0]], %{{.*}} : vector<16xi32>
+// CHECK-DAG: %[[RO:.*]] = arith.trunci %[[RHI]] : vector<16xi32> to vector<16xi16>
+// CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[RE]] : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
+// CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[RO]] : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
+// CHECK: %[[PAIRS:.*]] = arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: vector.bitcast %[[PAIRS]] : vector<16xi32> to vector<32xi16>
+// CHECK: vector.transfer_write %{{.*}}, %[[T]][%{{.*}}] {in_bounds = [true]} : vector<32xbf16>, tensor<300xbf16>
+// CHECK-COUNT-6: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
+// CHECK-NOT: lowp.sr_add
+// CHECK: scf.yield
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<6xi64>
+// CHECK: vector.bitcast %{{.*}} : vector<22xi32> to vector<44xi16>
+// CHECK: lowp.sr_add {{.*}} : vector<44xbf16>, vector<44xbf16>, vector<44xi16>
+// CHECK: return
+// L4-LABEL: func.func @sr16
+// L4: scf.for
+// L4: lowp.sr_add {{.*}} : vector<4xbf16>, vector<4xbf16>, vector<4xi16>
+func.func @sr16(%w: tensor<300xbf16>, %u: tensor<300xbf16>, %step: i64) -> tensor<300xbf16> {
+  %seed = arith.constant 7 : i64
+  %stream = arith.constant 3 : i32
+  %r = lowp.random_bits %seed, %stream, %step : tensor<300xi16>
+  %n = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%u, %r : tensor<300xbf16>, tensor<300xi16>) outs(%w : tensor<300xbf16>) {
+  ^bb0(%ui: bf16, %ri: i16, %wi: bf16):
+    %s = lowp.sr_add %wi, %ui, %ri : bf16, bf16, i16
+    linalg.yield %s : bf16
+  } -> tensor<300xbf16>
+  return %n : tensor<300xbf16>
+}
+
+// -----
+
+// A v1 and a v2 stream in one body: runs of 128 (the v2 density), 32 v1
+// blocks and 16 v2 blocks per run.
+// CHECK-LABEL: func.func @mixed
+// CHECK: scf.for
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<32xi64>
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CHECK-COUNT-8: lowp.round stochastic {{.*}} : (vector<16xf32>, vector<16xi32>) -> vector<16xbf16>
+// CHECK: scf.yield
+func.func @mixed(%x: tensor<256xf32>, %y: tensor<256xf32>, %step: i64) -> (tensor<256xbf16>, tensor<256xbf16>) {
+  %seed = arith.constant 7 : i64
+  %s1 = arith.constant 1 : i32
+  %s2 = arith.constant 2 : i32
+  %r1 = lowp.random_bits %seed, %s1, %step : tensor<256xi32>
+  %r2 = lowp.random_bits %seed, %s2, %step : tensor<256xi16>
+  %e = tensor.empty() : tensor<256xbf16>
+  %n:2 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>,
+                                          affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                         iterator_types = ["parallel"]}
+      ins(%x, %y, %r1, %r2 : tensor<256xf32>, tensor<256xf32>, tensor<256xi32>, tensor<256xi16>)
+      outs(%e, %e : tensor<256xbf16>, tensor<256xbf16>) {
+  ^bb0(%xi: f32, %yi: f32, %a: i32, %b: i16, %o0: bf16, %o1: bf16):
+    %p = lowp.round stochastic %xi, %a : (f32, i32) -> bf16
+    %q = lowp.round stochastic %yi, %b : (f32, i16) -> bf16
+    linalg.yield %p, %q : bf16, bf16
+  } -> (tensor<256xbf16>, tensor<256xbf16>)
+  return %n#0, %n#1 : tensor<256xbf16>, tensor<256xbf16>
+}
+
+// -----
+
+// v2 bits but an f32 operand: not the pair layout; eight slices of 16 with
+// the bits as i16 halves.
+// CHECK-LABEL: func.func @sr16_f32_update
+// CHECK: scf.for
+// CHECK: vector.bitcast %{{.*}} : vector<8xi32> to vector<16xi16>
+// CHECK: vector.transfer_read {{.*}} : tensor<128xf32>, vector<16xf32>
+// CHECK-COUNT-8: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xf32>, vector<16xi16>
+// CHECK: scf.yield
+func.func @sr16_f32_update(%w: tensor<128xbf16>, %u: tensor<128xf32>, %step: i64) -> tensor<128xbf16> {
+  %seed = arith.constant 7 : i64
+  %stream = arith.constant 3 : i32
+  %r = lowp.random_bits %seed, %stream, %step : tensor<128xi16>
+  %n = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%u, %r : tensor<128xf32>, tensor<128xi16>) outs(%w : tensor<128xbf16>) {
+  ^bb0(%ui: f32, %ri: i16, %wi: bf16):
+    %s = lowp.sr_add %wi, %ui, %ri : bf16, f32, i16
+    linalg.yield %s : bf16
+  } -> tensor<128xbf16>
+  return %n : tensor<128xbf16>
+}

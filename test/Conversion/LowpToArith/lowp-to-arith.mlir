@@ -18,9 +18,10 @@
 // CHECK: %[[TR:.*]] = arith.trunci %[[SEL]] : i32 to i16
 // CHECK: %[[OUT:.*]] = arith.bitcast %[[TR]] : i16 to bf16
 // CHECK: return %[[OUT]]
+// (Canonicalization hoists the constants in either order.)
 // CLEAN-LABEL: func.func @rne_scalar
-// CLEAN: arith.constant 32767 : i32
-// CLEAN: arith.constant 2139095040 : i32
+// CLEAN-DAG: arith.constant 32767 : i32
+// CLEAN-DAG: arith.constant 2139095040 : i32
 // CLEAN-NOT: arith.truncf
 // CLEAN: arith.trunci
 func.func @rne_scalar(%x: f32) -> bf16 {
@@ -49,8 +50,11 @@ func.func @ftz_vector(%x: vector<16xf32>) -> vector<16xbf16> {
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4x?xf32>, tensor<4x?xi32>)
 // CHECK: ^bb0(%[[X:.*]]: f32, %[[R:.*]]: i32, %{{.*}}: bf16):
 // CHECK: %[[XB:.*]] = arith.bitcast %[[X]] : f32 to i32
+// Stochastic rounding tests for NaN with one unordered self-comparison.
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
 // CHECK: %[[LOW:.*]] = arith.andi %[[R]], %{{.*}} : i32
 // CHECK: arith.addi %[[XB]], %[[LOW]] : i32
+// CHECK: arith.select %[[NAN]]
 // CHECK: linalg.yield
 func.func @sr_tensor(%x: tensor<4x?xf32>, %r: tensor<4x?xi32>) -> tensor<4x?xbf16> {
   %0 = lowp.round stochastic %x, %r : (tensor<4x?xf32>, tensor<4x?xi32>) -> tensor<4x?xbf16>
@@ -106,4 +110,38 @@ func.func @untouched(%a: tensor<4xf32>) -> tensor<4xbf16> {
   %0 = arith.addf %a, %a : tensor<4xf32>
   %1 = arith.truncf %0 : tensor<4xf32> to tensor<4xbf16>
   return %1 : tensor<4xbf16>
+}
+
+// -----
+
+// Stream v2 (i16): block index >> 3, word (index >> 1) & 3, half index & 1.
+// CHECK-LABEL: func.func @random_bits16_tensor
+// CHECK: tensor.empty() : tensor<3x5xi16>
+// CHECK: linalg.generic
+// CHECK: arith.index_castui %{{.*}} : index to i64
+// CHECK: %[[C3:.*]] = arith.constant 3 : i64
+// CHECK: arith.shrui %{{.*}}, %[[C3]] : i64
+// CHECK-COUNT-20: arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK-NOT: arith.muli
+// CHECK: arith.shrui %{{.*}}, %{{.*}} : i32
+// CHECK: %[[H:.*]] = arith.trunci %{{.*}} : i32 to i16
+// CHECK: linalg.yield %[[H]] : i16
+func.func @random_bits16_tensor(%seed: i64, %stream: i32, %step: i64) -> tensor<3x5xi16> {
+  %0 = lowp.random_bits %seed, %stream, %step : tensor<3x5xi16>
+  return %0 : tensor<3x5xi16>
+}
+
+// -----
+
+// i16 bits are zero-extended and added whole (no mask); i32 bits are masked
+// to their low 16 bits.
+// CHECK-LABEL: func.func @sr16
+// CHECK: %[[B:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: %[[R:.*]] = arith.extui %{{.*}} : i16 to i32
+// CHECK: %[[S:.*]] = arith.addi %[[B]], %[[R]] : i32
+// CHECK: arith.shrui %[[S]], %{{.*}} : i32
+// CHECK: return
+func.func @sr16(%x: f32, %r: i16) -> bf16 {
+  %0 = lowp.round stochastic %x, %r : (f32, i16) -> bf16
+  return %0 : bf16
 }

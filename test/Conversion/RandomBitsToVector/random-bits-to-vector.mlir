@@ -154,3 +154,40 @@ func.func @not_tensors(%seed: i64, %stream: i32, %step: i64) -> (i32, vector<16x
   %1 = lowp.random_bits %seed, %stream, %step : vector<16xi32>
   return %0, %1 : i32, vector<16xi32>
 }
+
+// -----
+
+// Stream v2 (i16): a run is 16 blocks = 128 elements. 300 elements = two
+// runs in the loop + a run of 44 (6 blocks). Counter word 0 is
+// lo32(offset / 8) + lane; each vector<16xi32> of words in element order
+// is bitcast to 32 i16 elements (low half first).
+// CHECK-LABEL: func.func @v2
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<300xi16>
+// CHECK: scf.for %[[OFF:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[E]]) -> (tensor<300xi16>)
+// CHECK: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: %[[B:.*]] = arith.shrui %[[OFF]], %[[C3]] : index
+// CHECK: arith.index_castui %[[B]] : index to i32
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CHECK: vector.bitcast %{{.*}} : vector<8xi32> to vector<16xi16>
+// CHECK-COUNT-8: vector.transfer_write {{.*}} : vector<16xi16>, tensor<300xi16>
+// CHECK: scf.yield
+// CHECK: dense<[0, 1, 2, 3, 4, 5]> : vector<6xi32>
+// CHECK-COUNT-20: arith.muli {{.*}} : vector<6xi64>
+// CHECK: vector.transfer_write {{.*}} : vector<12xi16>, tensor<300xi16>
+// CHECK-NOT: scf.for
+// CHECK: return
+// CLEAN-LABEL: func.func @v2
+// CLEAN: scf.for
+// CLEAN-COUNT-20: arith.muli {{.*}} : vector<16xi64>
+// CLEAN-NOT: arith.muli {{.*}} : vector<16xi64>
+// CLEAN: scf.yield
+// L4-LABEL: func.func @v2
+// L4: scf.for
+// L4: dense<[0, 1, 2, 3]> : vector<4xi32>
+// L4-COUNT-20: arith.muli {{.*}} : vector<4xi64>
+// L4-COUNT-8: vector.transfer_write {{.*}} : vector<4xi16>, tensor<300xi16>
+// L4: scf.yield
+func.func @v2(%seed: i64, %stream: i32, %step: i64) -> tensor<300xi16> {
+  %0 = lowp.random_bits %seed, %stream, %step : tensor<300xi16>
+  return %0 : tensor<300xi16>
+}

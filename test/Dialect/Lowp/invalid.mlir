@@ -81,10 +81,26 @@ func.func @round_unranked(%x: tensor<*xf32>) -> tensor<*xbf16> {
 
 // -----
 
-func.func @round_bits_not_i32(%x: f32, %r: i16) -> bf16 {
-  // expected-error @+1 {{operand #1 must be 32-bit signless integer or vector of 32-bit signless integer values or ranked tensor of 32-bit signless integer values, but got 'i16'}}
-  %0 = lowp.round stochastic %x, %r : (f32, i16) -> bf16
+func.func @round_bits_not_i16_or_i32(%x: f32, %r: i8) -> bf16 {
+  // expected-error @+1 {{operand #1 must be 16-bit signless integer or 32-bit signless integer or vector of 16-bit signless integer or 32-bit signless integer values or ranked tensor of 16-bit signless integer or 32-bit signless integer values, but got 'i8'}}
+  %0 = lowp.round stochastic %x, %r : (f32, i8) -> bf16
   return %0 : bf16
+}
+
+// -----
+
+func.func @sr_add_bits_i64(%w: bf16, %u: bf16, %r: i64) -> bf16 {
+  // expected-error @+1 {{operand #2 must be 16-bit signless integer or 32-bit signless integer or vector of 16-bit signless integer or 32-bit signless integer values or ranked tensor of 16-bit signless integer or 32-bit signless integer values, but got 'i64'}}
+  %0 = lowp.sr_add %w, %u, %r : bf16, bf16, i64
+  return %0 : bf16
+}
+
+// -----
+
+func.func @round_bits16_shape_mismatch(%x: tensor<4xf32>, %r: tensor<8xi16>) -> tensor<4xbf16> {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = lowp.round stochastic %x, %r : (tensor<4xf32>, tensor<8xi16>) -> tensor<4xbf16>
+  return %0 : tensor<4xbf16>
 }
 
 // -----
@@ -211,7 +227,7 @@ func.func @random_bits_too_many(%s: i64, %t: i32) -> tensor<262144x262144xi32> {
 // -----
 
 func.func @random_bits_f32(%s: i64, %t: i32) -> tensor<4xf32> {
-  // expected-error @+1 {{result #0 must be 32-bit signless integer or vector of 32-bit signless integer values or ranked tensor of 32-bit signless integer values, but got 'tensor<4xf32>'}}
+  // expected-error @+1 {{result #0 must be 16-bit signless integer or 32-bit signless integer or vector of 16-bit signless integer or 32-bit signless integer values or ranked tensor of 16-bit signless integer or 32-bit signless integer values, but got 'tensor<4xf32>'}}
   %0 = lowp.random_bits %s, %t, %s : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -230,6 +246,23 @@ func.func @round_missing_mode(%x: f32) -> bf16 {
   // expected-error @+1 {{requires attribute 'mode'}}
   %0 = "lowp.round"(%x) : (f32) -> bf16
   return %0 : bf16
+}
+
+// -----
+
+func.func @random_bits16_too_many(%s: i64, %t: i32) -> tensor<8x4294967297xi16> {
+  // expected-error @+1 {{result type 'tensor<8x4294967297xi16>' has more than 2^35 elements, the most the Philox counter layout can address (stream v2, i16)}}
+  %0 = lowp.random_bits %s, %t, %s : tensor<8x4294967297xi16>
+  return %0 : tensor<8x4294967297xi16>
+}
+
+// -----
+
+// 2^35 elements of stream v1 (i32): fine for v2, too many for v1.
+func.func @random_bits32_2e35(%s: i64, %t: i32) -> tensor<8x4294967296xi32> {
+  // expected-error @+1 {{result type 'tensor<8x4294967296xi32>' has more than 2^34 elements, the most the Philox counter layout can address (stream v1, i32)}}
+  %0 = lowp.random_bits %s, %t, %s : tensor<8x4294967296xi32>
+  return %0 : tensor<8x4294967296xi32>
 }
 
 // -----

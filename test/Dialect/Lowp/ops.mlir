@@ -66,6 +66,22 @@ func.func @split_update(%hi: tensor<4xbf16>, %lo: tensor<4xi16>, %u: tensor<4xbf
   return %h1, %l1, %h2, %l2 : tensor<4xbf16>, tensor<4xi16>, bf16, i16
 }
 
+// Stream v2: i16 bits for lowp.round stochastic and lowp.sr_add.
+// CHECK-LABEL: func.func @bits16
+// GENERIC-LABEL: sym_name = "bits16"
+func.func @bits16(%t: tensor<4x8xf32>, %r: tensor<4x8xi16>, %w: bf16, %u: bf16,
+                  %rs: i16, %v: vector<16xf32>, %rv: vector<16xi16>)
+    -> (tensor<4x8xbf16>, bf16, vector<16xbf16>) {
+  // CHECK: lowp.round stochastic %{{.*}}, %{{.*}} : (tensor<4x8xf32>, tensor<4x8xi16>) -> tensor<4x8xbf16>
+  // GENERIC: "lowp.round"(%{{.*}}, %{{.*}}) <{mode = #lowp<rounding stochastic>}> : (tensor<4x8xf32>, tensor<4x8xi16>) -> tensor<4x8xbf16>
+  %0 = lowp.round stochastic %t, %r : (tensor<4x8xf32>, tensor<4x8xi16>) -> tensor<4x8xbf16>
+  // CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %{{.*}} : bf16, bf16, i16
+  %1 = lowp.sr_add %w, %u, %rs : bf16, bf16, i16
+  // CHECK: lowp.round stochastic %{{.*}}, %{{.*}} : (vector<16xf32>, vector<16xi16>) -> vector<16xbf16>
+  %2 = lowp.round stochastic %v, %rv : (vector<16xf32>, vector<16xi16>) -> vector<16xbf16>
+  return %0, %1, %2 : tensor<4x8xbf16>, bf16, vector<16xbf16>
+}
+
 // CHECK-LABEL: func.func @random_bits
 // GENERIC-LABEL: sym_name = "random_bits"
 func.func @random_bits(%seed: i64, %stream: i32, %step: i64)
@@ -78,4 +94,21 @@ func.func @random_bits(%seed: i64, %stream: i32, %step: i64)
   // CHECK: lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : tensor<784x256xi32>
   %2 = lowp.random_bits %seed, %stream, %step : tensor<784x256xi32>
   return %0, %1, %2 : i32, vector<4x4xi32>, tensor<784x256xi32>
+}
+
+// Stream v2 (i16 elements), up to 2^35 elements.
+// CHECK-LABEL: func.func @random_bits16
+// GENERIC-LABEL: sym_name = "random_bits16"
+func.func @random_bits16(%seed: i64, %stream: i32, %step: i64)
+    -> (i16, vector<4x4xi16>, tensor<784x256xi16>, tensor<8x4294967296xi16>) {
+  // CHECK: lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : i16
+  // GENERIC: "lowp.random_bits"(%{{.*}}, %{{.*}}, %{{.*}}) : (i64, i32, i64) -> i16
+  %0 = lowp.random_bits %seed, %stream, %step : i16
+  // CHECK: lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : vector<4x4xi16>
+  %1 = lowp.random_bits %seed, %stream, %step : vector<4x4xi16>
+  // CHECK: lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : tensor<784x256xi16>
+  %2 = lowp.random_bits %seed, %stream, %step : tensor<784x256xi16>
+  // CHECK: lowp.random_bits %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x4294967296xi16>
+  %3 = lowp.random_bits %seed, %stream, %step : tensor<8x4294967296xi16>
+  return %0, %1, %2, %3 : i16, vector<4x4xi16>, tensor<784x256xi16>, tensor<8x4294967296xi16>
 }

@@ -72,6 +72,13 @@ def check(model, params, state, opts):
         got = header.count('lowp.state = #lowp<state rng_step>')
         if got != want or (globals_ and "ml_program.global_store" not in out):
             return f"rng step: {got} annotations, expected {want}"
+        # Stream v2 (the default) draws i16 bits, rng-stream=v1 i32 bits.
+        bits = "i32" if o.get("rng-stream") == "v1" else "i16"
+        other = "i16" if bits == "i32" else "i32"
+        if len(re.findall(r"lowp\.sr_add [^\n]*[ x]" + bits + r"\b", out)) \
+                != n or re.search(r"lowp\.sr_add [^\n]*[ x]" + other + r"\b",
+                                  out):
+            return f"sr_add bits are not all {bits}"
     else:
         want = 0 if globals_ else 2 * protected
         got = header.count(f'lowp.state = #lowp<state {KIND[rounding]}>')
@@ -91,6 +98,7 @@ def main():
                {"rounding": "kahan", "apply-to": "all-state",
                 "state": "globals"},
                {"rounding": "stochastic", "state": "globals", "seed": "7"},
+               {"rounding": "stochastic", "rng-stream": "v1"},
                {"rounding": "split", "state": "globals"},
                {"master-weights": "true"},
                {"master-weights": "true", "rounding-semantics": "fused"}]

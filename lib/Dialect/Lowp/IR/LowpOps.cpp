@@ -215,7 +215,8 @@ LogicalResult RoundOp::verify() {
   bool stochastic = getMode() == RoundingMode::stochastic;
   if (stochastic && !getBits())
     return emitOpError("rounding mode 'stochastic' requires a random-bits "
-                       "operand (i32 elements, same shape as the input)");
+                       "operand (i32 or i16 elements, same shape as the "
+                       "input)");
   if (!stochastic && getBits())
     return emitOpError() << "a random-bits operand is only allowed with "
                             "rounding mode 'stochastic', not '"
@@ -321,13 +322,19 @@ LogicalResult RandomBitsOp::verify() {
   if (!shaped)
     return success();
   // Multiply with an overflow check: a wrapped product must not pass.
+  // Stream v1 (i32) has 4 elements per 32-bit block counter, v2 (i16) 8.
+  bool v2 = getElementTypeOrSelf(getType()).isInteger(16);
+  uint64_t limit =
+      v2 ? ref::kMaxRandomBits16Elements : ref::kMaxRandomBitsElements;
   uint64_t count = 1;
   for (int64_t d : shaped.getShape()) {
     if (__builtin_mul_overflow(count, static_cast<uint64_t>(d), &count) ||
-        count > ref::kMaxRandomBitsElements)
-      return emitOpError() << "result type " << getType()
-                           << " has more than 2^34 elements, the most the "
-                              "Philox counter layout can address";
+        count > limit)
+      return emitOpError() << "result type " << getType() << " has more than "
+                           << (v2 ? "2^35" : "2^34")
+                           << " elements, the most the Philox counter layout "
+                              "can address (stream "
+                           << (v2 ? "v2, i16" : "v1, i32") << ")";
   }
   return success();
 }

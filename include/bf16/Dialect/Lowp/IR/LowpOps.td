@@ -125,7 +125,9 @@ class Lowp_ScalarVectorOrRankedTensorOf<list<Type> allowed> :
                RankedTensorOf<allowed>]>;
 
 def Lowp_FloatLike : Lowp_ScalarVectorOrRankedTensorOf<[AnyFloat]>;
-def Lowp_BitsLike : Lowp_ScalarVectorOrRankedTensorOf<[I32]>;
+// Random bits: i32 (stream v1, 32 bits per element) or i16 (stream v2, 16
+// bits per element); see lowp.random_bits.
+def Lowp_BitsLike : Lowp_ScalarVectorOrRankedTensorOf<[I16, I32]>;
 def Lowp_LowHalfLike : Lowp_ScalarVectorOrRankedTensorOf<[I16]>;
 
 //===----------------------------------------------------------------------===//
@@ -147,10 +149,12 @@ def Lowp_RoundOp : Lowp_Op<"round", [Pure, ElementwiseMappable]> {
     | `nearest_even` | NaN: `hi(b) \| 0x40` (quieted). Otherwise `hi(b + 0x7FFF + (hi(b) & 1))`. Denormals are rounded, overflow goes to ±Inf. Equals `arith.truncf` (IEEE RNE). |
     | `nearest_even_ftz` | as `nearest_even`, except an FP32 denormal input gives ±0 (its sign kept). Equals `vcvtneps2bf16`. |
     | `toward_zero` | NaN: `hi(b) \| 0x40`. Otherwise `hi(b)`. |
-    | `stochastic` | NaN: `hi(b) \| 0x40`. Otherwise `hi(b + (r & 0xFFFF))`, where `r` is the element of `$bits`. So `P(round away from zero) = (b & 0xFFFF) / 65536` and `E[result] = x` for uniform `r`. ±Inf stays ±Inf; finite values above the largest finite bf16 carry into ±Inf with that same probability. Denormals are kept. |
+    | `stochastic` | NaN: `hi(b) \| 0x40`. Otherwise `hi(b + (r & 0xFFFF))`, where `r` is the element of `$bits` (zero-extended when it is i16). So `P(round away from zero) = (b & 0xFFFF) / 65536` and `E[result] = x` for uniform `r`. ±Inf stays ±Inf; finite values above the largest finite bf16 carry into ±Inf with that same probability. Denormals are kept. |
 
-    `$bits` (i32 elements, same shape as `$input`) must be present exactly
-    when the mode is `stochastic`; only its low 16 bits are used.
+    `$bits` (i32 or i16 elements, same shape as `$input`) must be present
+    exactly when the mode is `stochastic`; only its low 16 bits are used, so
+    the 16-bit random stream (`lowp.random_bits ... : ...xi16`, stream v2)
+    gives the same rounding from half the random bits.
 
     The op never raises FP exceptions. It folds when all operands are
     constants, by evaluating the reference numerics, so the fold is exact.
@@ -162,6 +166,8 @@ def Lowp_RoundOp : Lowp_Op<"round", [Pure, ElementwiseMappable]> {
     %b = lowp.round nearest_even_ftz %v : (vector<16xf32>) -> vector<16xbf16>
     %c = lowp.round stochastic %t, %r
            : (tensor<4x8xf32>, tensor<4x8xi32>) -> tensor<4x8xbf16>
+    %d = lowp.round stochastic %t, %r16
+           : (tensor<4x8xf32>, tensor<4x8xi16>) -> tensor<4x8xbf16>
     ```
   }];
   let arguments = (ins Lowp_RoundingModeAttr:$mode, Lowp_FloatLike:$input,
@@ -194,14 +200,17 @@ def Lowp_SRAddOp : Lowp_Op<"sr_add", [Pure, ElementwiseMappable,
     the exponents of `w` and `u` differ by at most 16 (an 8-bit plus an
     8-bit significand fit in 24 bits).
 
-    Only the low 16 bits of each `$bits` element are used. The op folds when
-    all operands are constants.
+    `$bits` has i32 (stream v1) or i16 (stream v2) elements; only the low 16
+    bits of each element are used. The op folds when all operands are
+    constants.
 
     Example:
 
     ```mlir
     %w1 = lowp.sr_add %w, %u, %r
             : tensor<256x10xbf16>, tensor<256x10xbf16>, tensor<256x10xi32>
+    %w2 = lowp.sr_add %w, %u, %r16
+            : tensor<256x10xbf16>, tensor<256x10xbf16>, tensor<256x10xi16>
     ```
   }];
   let arguments = (ins Lowp_FloatLike:$w, Lowp_FloatLike:$u,
@@ -296,14 +305,33 @@ def Lowp_SplitUpdateOp : Lowp_Op<"split_update", [Pure, ElementwiseMappable,
 def Lowp_RandomBitsOp : Lowp_Op<"random_bits", [Pure]> {
   let summary = "counter-based random bits (Philox4x32-10)";
   let description = [{
-    Produces 32 uniformly distributed random bits per element. For the
-    element with row-major linear index `i` (scalars have `i = 0`):
+    Produces uniformly distributed random bits, one draw per element. The
+    result's element type selects the stream version:
 
-    ```
-    key  = (lo32(seed), hi32(seed))
-    ctr  = (lo32(i >> 2), stream, lo32(step), hi32(step))
-    bits = Philox4x32_10(ctr, key)[i & 3]
-    ```
+    * **i32, stream v1**: 32 bits per element, one Philox block per 4
+      elements. For the element with row-major linear index `i` (scalars
+      have `i = 0`):
+
+      ```
+      key  = (lo32(seed), hi32(seed))
+      ctr  = (lo32(i >> 2), stream, lo32(step), hi32(step))
+      bits = Philox4x32_10(ctr, key)[i & 3]
+      ```
+
+    * **i16, stream v2**: 16 bits per element, one Philox block per 8
+      elements (half the Philox work of v1; stochastic rounding to bf16 uses
+      16 bits):
+
+      ```
+      key    = (lo32(seed), hi32(seed))
+      ctr    = (lo32(i >> 3), stream, lo32(step), hi32(step))
+      word   = Philox4x32_10(ctr, key)[(i & 7) >> 1]
+      bits16 = (i & 1) ? word >> 16 : word & 0xFFFF
+      ```
+
+      Equivalently, element `i` of v2 is half `i & 1` (low half first) of
+      element `i >> 1` of v1 with the same (seed, stream, step): do not use
+      both versions with the same stream id in one step, their bits overlap.
 
     Philox4x32-10 is the counter-based generator of Salmon, Moraes, Dror and
     Shaw ("Parallel random numbers: as easy as 1, 2, 3", SC'11), as in
@@ -312,16 +340,18 @@ def Lowp_RandomBitsOp : Lowp_Op<"random_bits", [Pure]> {
     lo(M0*c0))` with `M0 = 0xD2511F53`, `M1 = 0xCD9E8D57`, the key bumped by
     `(0x9E3779B9, 0xBB67AE85)` between rounds.
 
-    Each element's bits depend only on `(seed, stream, step, i)`: never on
-    tiling, vector width, thread count or evaluation order. Distinct
-    `(stream, step, i)` never share a Philox block position for a given seed.
-    The result may hold at most 2^34 elements. `$stream` names the tensor
-    (a tensor id), `$step` the training step.
+    Each element's bits depend only on `(seed, stream, step, i)` (and the
+    version): never on tiling, vector width, thread count or evaluation
+    order. Within one version, distinct `(stream, step, i)` never share a
+    Philox block position for a given seed. The result may hold at most
+    2^34 (v1) or 2^35 (v2) elements. `$stream` names the tensor (a tensor
+    id), `$step` the training step.
 
     Example:
 
     ```mlir
     %r = lowp.random_bits %seed, %stream, %step : tensor<784x256xi32>
+    %r16 = lowp.random_bits %seed, %stream, %step : tensor<784x256xi16>
     ```
   }];
   let arguments = (ins I64:$seed, I32:$stream, I64:$step);

@@ -95,9 +95,24 @@ public:
 std::array<Value, 4> buildPhilox4x32_10(OpBuilder &b, Location loc, Value ctr0,
                                         Value seed, Value stream, Value step);
 
+/// Stream v2 (`op` has i16 elements): the 32-bit words that hold the bits of
+/// the `count` elements starting at element `offset` (a multiple of 8), in
+/// element order -- word q holds elements 2q (low half) and 2q + 1 (high
+/// half) of the run -- as vectors of at most `wordWidth` i32 (even, at least
+/// 2). One Philox block per eight elements.
+SmallVector<Value> buildPhiloxWordRunV2(OpBuilder &b, Location loc,
+                                        lowp::RandomBitsOp op, Value offset,
+                                        int64_t count, int64_t wordWidth);
+
+/// How many elements one Philox block of `op`'s stream serves: 4 for i32
+/// results (stream v1), 8 for i16 results (stream v2).
+int64_t elementsPerPhiloxBlock(lowp::RandomBitsOp op);
+
 /// The random bits of the `count` elements starting at element `offset`
-/// (index) of `op`'s stream, in element order, as vectors of at most `width`
-/// i32 words: one Philox block per four elements.
+/// (index; a multiple of elementsPerPhiloxBlock(op)) of `op`'s stream, in
+/// element order, as vectors of at most `width` elements of the result's
+/// element type: i32 words with one Philox block per four elements (v1), or
+/// i16 halves with one block per eight elements (v2).
 SmallVector<Value> buildPhiloxRun(OpBuilder &b, Location loc,
                                   lowp::RandomBitsOp op, Value offset,
                                   int64_t count, int64_t width);
