@@ -609,13 +609,11 @@ void measureTriad() {
                   nt, coreList().c_str(), nt, reps);
     section(title2);
     std::string note = std::to_string(nt) + " threads, " + coreList();
-    addRow("triad_avx512_all_cores",
-           "STREAM triad, all cores (normal stores)",
+    addRow("triad_avx512_all_cores", "STREAM triad, all cores (normal stores)",
            bytes / bestTimeAllCores(reps, [&](int th) { chunk(th, false); }) /
                1e9,
            "GB/s", "triad_avx512", note);
-    addRow("triad_nt_all_cores",
-           "STREAM triad, all cores (non-temporal)",
+    addRow("triad_nt_all_cores", "STREAM triad, all cores (non-temporal)",
            bytes / bestTimeAllCores(reps, [&](int th) { chunk(th, true); }) /
                1e9,
            "GB/s", "triad_nt", note);

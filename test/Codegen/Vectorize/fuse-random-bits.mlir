@@ -185,9 +185,8 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
 // the loop (the unpaired form).
 // CHECK-LABEL: func.func @sr16
 // CHECK-NOT: lowp.random_bits
-// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
-// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
-// CHECK: scf.for %[[OFF:.*]] = %{{.*}} to %[[C256]] step %[[C128]] iter_args(%[[T:.*]] = %{{.*}})
+// CHECK: scf.forall (%[[OFF:.*]]) = (0) to (256) step (128) shared_outs(%[[SW:.*]] = %{{.*}}) -> (tensor<300xbf16>)
+// CHECK: %[[T:.*]] = tensor.extract_slice %[[SW]][%[[OFF]]] [128] [1] : tensor<300xbf16> to tensor<128xbf16>
 // CHECK: %[[C3:.*]] = arith.constant 3 : index
 // CHECK: arith.shrui %[[OFF]], %[[C3]] : index
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
@@ -201,7 +200,7 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
 // CHECK: vector.shuffle %[[Q01]], %[[Q23]] [4, 20, 5, 21, 6, 22, 7, 23]
 // CHECK: vector.shuffle %[[Q01]], %[[Q23]] [8, 24, 9, 25, 10, 26, 11, 27]
 // CHECK: vector.shuffle %[[Q01]], %[[Q23]] [12, 28, 13, 29, 14, 30, 15, 31]
-// CHECK: %[[WR:.*]] = vector.transfer_read %[[T]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<300xbf16>, vector<32xbf16>
+// CHECK: %[[WR:.*]] = vector.transfer_read %[[T]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<128xbf16>, vector<32xbf16>
 // CHECK: %[[WP:.*]] = vector.bitcast %{{.*}} : vector<32xi16> to vector<16xi32>
 // CHECK-DAG: %[[RE:.*]] = arith.trunci %[[W0]] : vector<16xi32> to vector<16xi16>
 // CHECK-DAG: %[[RHI:.*]] = arith.shrui %[[W0]], %{{.*}} : vector<16xi32>
@@ -210,16 +209,17 @@ func.func @left_alone(%w: tensor<40xbf16>, %u: tensor<40xbf16>, %w2: tensor<8x8x
 // CHECK: lowp.sr_add %{{.*}}, %{{.*}}, %[[RO]] : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
 // CHECK: %[[PAIRS:.*]] = arith.ori %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK: vector.bitcast %[[PAIRS]] : vector<16xi32> to vector<32xi16>
-// CHECK: vector.transfer_write %{{.*}}, %[[T]][%{{.*}}] {in_bounds = [true]} : vector<32xbf16>, tensor<300xbf16>
+// CHECK: vector.transfer_write %{{.*}}, %[[T]][%{{.*}}] {in_bounds = [true]} : vector<32xbf16>, tensor<128xbf16>
 // CHECK-COUNT-6: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xbf16>, vector<16xi16>
 // CHECK-NOT: lowp.sr_add
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel {
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[SW]][%[[OFF]]] [128] [1] : tensor<128xbf16> into tensor<300xbf16>
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<6xi64>
 // CHECK: vector.bitcast %{{.*}} : vector<22xi32> to vector<44xi16>
 // CHECK: lowp.sr_add {{.*}} : vector<44xbf16>, vector<44xbf16>, vector<44xi16>
 // CHECK: return
 // L4-LABEL: func.func @sr16
-// L4: scf.for
+// L4: scf.forall
 // L4: lowp.sr_add {{.*}} : vector<4xbf16>, vector<4xbf16>, vector<4xi16>
 func.func @sr16(%w: tensor<300xbf16>, %u: tensor<300xbf16>, %step: i64) -> tensor<300xbf16> {
   %seed = arith.constant 7 : i64
@@ -240,11 +240,11 @@ func.func @sr16(%w: tensor<300xbf16>, %u: tensor<300xbf16>, %step: i64) -> tenso
 // A v1 and a v2 stream in one body: runs of 128 (the v2 density), 32 v1
 // blocks and 16 v2 blocks per run.
 // CHECK-LABEL: func.func @mixed
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<32xi64>
 // CHECK-COUNT-20: arith.muli {{.*}} : vector<16xi64>
 // CHECK-COUNT-8: lowp.round stochastic {{.*}} : (vector<16xf32>, vector<16xi32>) -> vector<16xbf16>
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
 func.func @mixed(%x: tensor<256xf32>, %y: tensor<256xf32>, %step: i64) -> (tensor<256xbf16>, tensor<256xbf16>) {
   %seed = arith.constant 7 : i64
   %s1 = arith.constant 1 : i32
@@ -270,11 +270,11 @@ func.func @mixed(%x: tensor<256xf32>, %y: tensor<256xf32>, %step: i64) -> (tenso
 // v2 bits but an f32 operand: not the pair layout; eight slices of 16 with
 // the bits as i16 halves.
 // CHECK-LABEL: func.func @sr16_f32_update
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK: vector.bitcast %{{.*}} : vector<8xi32> to vector<16xi16>
 // CHECK: vector.transfer_read {{.*}} : tensor<128xf32>, vector<16xf32>
 // CHECK-COUNT-8: lowp.sr_add {{.*}} : vector<16xbf16>, vector<16xf32>, vector<16xi16>
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
 func.func @sr16_f32_update(%w: tensor<128xbf16>, %u: tensor<128xf32>, %step: i64) -> tensor<128xbf16> {
   %seed = arith.constant 7 : i64
   %stream = arith.constant 3 : i32
