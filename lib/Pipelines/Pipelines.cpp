@@ -87,14 +87,13 @@ static void addBufferizeAndLowerToLLVM(
   // (reductions stay scf.for loops, in order); bf16-parallelize-loops keeps
   // the outermost parallel loop of each nest that is worth a parallel region
   // and serializes every other one (all of them for threads=1).
-  bool parallel = codegen && threads != 1;
+  bool parallel = threads != 1;
   if (parallel)
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   else
     pm.addPass(createConvertLinalgToLoopsPass());
-  if (codegen)
-    pm.addNestedPass<func::FuncOp>(bf16::createParallelizeLoops(
-        ParallelizeLoopsOptions{threads, minWork}));
+  pm.addNestedPass<func::FuncOp>(
+      bf16::createParallelizeLoops(ParallelizeLoopsOptions{threads, minWork}));
   // One function per loop nest, so that LLVM's per-function work stays
   // bounded by a nest and the compile time grows linearly with the step.
   if (codegen && outline)
@@ -196,7 +195,9 @@ void mlir::bf16::buildEmulatedToLLVMPipeline(
     pm.addPass(bf16::createEmitCInterface());
   pm.addPass(bf16::createStripStateAttributes());
   pm.addPass(createConvertLowpToArith());
-  addBufferizeAndLowerToLLVM(pm, /*x86vector=*/false);
+  addBufferizeAndLowerToLLVM(pm, /*x86vector=*/false, std::nullopt,
+                             /*vectorize=*/false, /*outline=*/false,
+                             options.threads);
 }
 
 LogicalResult mlir::bf16::buildTrainPipeline(
@@ -274,7 +275,12 @@ void mlir::bf16::registerPipelines() {
       "Portable lowering of lowp + tensor/linalg IR to the LLVM dialect "
       "(no AVX512-BF16 instructions)",
       [](OpPassManager &pm, const EmulatedToLLVMOptions &options,
-         function_ref<LogicalResult(const Twine &)>) {
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        if (options.threads < 0)
+          return errorHandler("lowp-emulated-to-llvm: threads=" +
+                              Twine(options.threads.getValue()) +
+                              " must be at least 0 (0: BF16_NUM_THREADS or "
+                              "all cores at run time)");
         buildEmulatedToLLVMPipeline(pm, options);
         return success();
       });

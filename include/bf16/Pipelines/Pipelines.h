@@ -24,6 +24,14 @@ struct EmulatedToLLVMOptions
       llvm::cl::desc("Attach llvm.emit_c_interface to every public function "
                      "so that it gets a _mlir_ciface_ wrapper"),
       llvm::cl::init(false)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc(
+          "Threads of the compiled loops (OpenMP; results are bit-identical "
+          "for every count): 0 = BF16_NUM_THREADS at run time, else all "
+          "cores; 1 = single-threaded code without OpenMP; N > 1 = N "
+          "threads"),
+      llvm::cl::init(0)};
 };
 
 /// Builds the portable lowering of a module that uses lowp ops on tensors,
