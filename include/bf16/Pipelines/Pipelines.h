@@ -16,6 +16,12 @@
 namespace mlir {
 namespace bf16 {
 
+/// The `threads` option of both lowerings (docs/Threads.md).
+inline constexpr const char *kThreadsOptionDesc =
+    "Threads of the compiled code (OpenMP; results are bit-identical for "
+    "every count): 0 = BF16_NUM_THREADS at run time, else all cores; 1 = "
+    "single-threaded code without OpenMP; N > 1 = N threads";
+
 /// Options of the `lowp-emulated-to-llvm` pipeline.
 struct EmulatedToLLVMOptions
     : public PassPipelineOptions<EmulatedToLLVMOptions> {
@@ -25,13 +31,7 @@ struct EmulatedToLLVMOptions
                      "so that it gets a _mlir_ciface_ wrapper"),
       llvm::cl::init(false)};
   PassOptions::Option<int64_t> threads{
-      *this, "threads",
-      llvm::cl::desc(
-          "Threads of the compiled loops (OpenMP; results are bit-identical "
-          "for every count): 0 = BF16_NUM_THREADS at run time, else all "
-          "cores; 1 = single-threaded code without OpenMP; N > 1 = N "
-          "threads"),
-      llvm::cl::init(0)};
+      *this, "threads", llvm::cl::desc(kThreadsOptionDesc), llvm::cl::init(0)};
 };
 
 /// Builds the portable lowering of a module that uses lowp ops on tensors,
@@ -69,13 +69,7 @@ struct TrainToLLVMOptions : public PassPipelineOptions<TrainToLLVMOptions> {
                      "results are unchanged"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> threads{
-      *this, "threads",
-      llvm::cl::desc(
-          "Threads of the compiled code (OpenMP; results are bit-identical "
-          "for every count): 0 = BF16_NUM_THREADS at run time, else all "
-          "cores; 1 = single-threaded code without OpenMP; N > 1 = N "
-          "threads"),
-      llvm::cl::init(0)};
+      *this, "threads", llvm::cl::desc(kThreadsOptionDesc), llvm::cl::init(0)};
   PassOptions::Option<int64_t> parallelMinWork{
       *this, "parallel-min-work",
       llvm::cl::desc("Smallest estimated work (operations per entry) of a "
