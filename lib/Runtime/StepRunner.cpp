@@ -17,6 +17,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -227,7 +228,18 @@ struct StepRunner::Buffer {
   }
 };
 
-StepRunner::~StepRunner() = default;
+StepRunner::~StepRunner() {
+  engine.reset();
+  // The OpenMP runtime keeps its worker threads until the process exits;
+  // stop them with the step (omp_pause_resource_all(omp_pause_hard)), so
+  // that nothing of ours runs after the runner is gone (LeakSanitizer's
+  // exit-time check, for one, cannot stop libomp's idle workers).
+  using PauseFn = int (*)(int);
+  constexpr int kOmpPauseHard = 2;
+  if (void *pause = llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
+          "omp_pause_resource_all"))
+    reinterpret_cast<PauseFn>(pause)(kOmpPauseHard);
+}
 
 llvm::Expected<std::unique_ptr<StepRunner>>
 StepRunner::create(ModuleOp module, const StepRunnerOptions &options) {

@@ -9,6 +9,7 @@ and the tools' identity. ``Library`` loads it with ctypes and calls
 caller owns, so parameters and state are updated where they live.
 """
 
+import atexit
 import ctypes
 import hashlib
 import json
@@ -247,12 +248,33 @@ _libc = ctypes.CDLL(None)
 _libc.free.argtypes = [ctypes.c_void_p]
 
 
+_OMP_PAUSE_HARD = 2
+_omp_pause = None
+
+
+def _pause_openmp():
+    """At exit: stop LLVM's OpenMP worker threads (they would otherwise
+    outlive the interpreter's shutdown; LeakSanitizer's exit check, for one,
+    cannot stop them). docs/Threads.md."""
+    if _omp_pause is not None:
+        _omp_pause(_OMP_PAUSE_HARD)
+
+
 class Library:
     """A loaded step: calls it and hands back the result descriptors."""
 
     def __init__(self, so_path, name, args, results):
+        global _omp_pause
         self.lib = ctypes.CDLL(str(so_path))
         self.fn = getattr(self.lib, "_mlir_ciface_" + name)
+        if _omp_pause is None:
+            # The step links libomp: its symbols resolve through the step.
+            pause = getattr(self.lib, "omp_pause_resource_all", None)
+            if pause is not None:
+                pause.argtypes = [ctypes.c_int]
+                pause.restype = ctypes.c_int
+                _omp_pause = pause
+                atexit.register(_pause_openmp)
         self.args = args
         self.results = results
         self.via_pointer = len(results) > 1 or (
