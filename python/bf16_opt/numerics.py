@@ -336,6 +336,17 @@ def philox4x32_10(ctr4, key2):
     return tuple(out)
 
 
+def _fill(fill_fn, ctype, seed, stream, step, first, n):
+    """Calls a ``lowp_random_bits*_fill`` of the C library for indices
+    ``[first, first + n)``; returns the bits as a list."""
+    n = _uint(n, 63, "n")
+    out = (ctype * n)()
+    if n:
+        fill_fn(_u64(seed, "seed"), _u32(stream, "stream"), _u64(step, "step"),
+                _u64(first, "first"), out, n)
+    return list(out)
+
+
 def random_bits(seed, stream, step, index):
     """``lowp.random_bits`` for one element index (32-bit result)."""
     return _lib.lowp_random_bits(_u64(seed, "seed"), _u32(stream, "stream"),
@@ -344,13 +355,8 @@ def random_bits(seed, stream, step, index):
 
 def random_bits_fill(seed, stream, step, first, n):
     """``lowp.random_bits`` for indices ``[first, first + n)`` as a list."""
-    n = _uint(n, 63, "n")
-    out = (_U32 * n)()
-    if n:
-        _lib.lowp_random_bits_fill(_u64(seed, "seed"), _u32(stream, "stream"),
-                                   _u64(step, "step"), _u64(first, "first"),
-                                   out, n)
-    return list(out)
+    return _fill(_lib.lowp_random_bits_fill, _U32, seed, stream, step, first,
+                 n)
 
 
 def random_bits16(seed, stream, step, index):
@@ -362,14 +368,8 @@ def random_bits16(seed, stream, step, index):
 
 def random_bits16_fill(seed, stream, step, first, n):
     """Stream v2 (i16) for indices ``[first, first + n)`` as a list."""
-    n = _uint(n, 63, "n")
-    out = (_U16 * n)()
-    if n:
-        _lib.lowp_random_bits16_fill(_u64(seed, "seed"),
-                                     _u32(stream, "stream"),
-                                     _u64(step, "step"), _u64(first, "first"),
-                                     out, n)
-    return list(out)
+    return _fill(_lib.lowp_random_bits16_fill, _U16, seed, stream, step,
+                 first, n)
 
 
 def round_array(bits, mode, random_bits=None):

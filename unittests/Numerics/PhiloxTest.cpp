@@ -1,5 +1,6 @@
 //===- PhiloxTest.cpp - Philox4x32-10 and lowp.random_bits ----------------===//
 
+#include "StreamOrder.h"
 #include "bf16/Numerics/Reference.h"
 
 #include <algorithm>
@@ -56,30 +57,11 @@ TEST(Philox, Deterministic) {
 }
 
 TEST(Philox, IndependentOfEvaluationOrderAndTiling) {
-  const size_t n = 4099; // not a multiple of 4 or of any tile below
-  std::vector<uint32_t> whole(n);
-  randomBitsFill(9, 1, 5, 0, whole.data(), n);
-  // Element by element, reversed.
-  std::vector<uint32_t> reversed(n);
-  for (size_t i = n; i-- > 0;)
-    reversed[i] = randomBits(9, 1, 5, i);
-  EXPECT_EQ(whole, reversed);
-  // A random permutation.
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::shuffle(perm.begin(), perm.end(), std::mt19937(3));
-  std::vector<uint32_t> shuffled(n);
-  for (size_t i : perm)
-    shuffled[i] = randomBits(9, 1, 5, i);
-  EXPECT_EQ(whole, shuffled);
-  // Tiles of several widths with unaligned starts.
-  for (size_t tile : {1, 3, 7, 16, 33, 1000}) {
-    std::vector<uint32_t> tiled(n);
-    for (size_t start = 0; start < n; start += tile)
-      randomBitsFill(9, 1, 5, start, tiled.data() + start,
-                     std::min(tile, n - start));
-    EXPECT_EQ(whole, tiled) << "tile " << tile;
-  }
+  expectIndependentOfOrderAndTiling<uint32_t>(
+      [](uint64_t i) { return randomBits(9, 1, 5, i); },
+      [](uint64_t first, uint32_t *out, size_t n) {
+        randomBitsFill(9, 1, 5, first, out, n);
+      });
 }
 
 TEST(Philox, KeyedBySeedStreamAndStep) {

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StreamOrder.h"
 #include "bf16/Numerics/Reference.h"
 
 #include <algorithm>
@@ -47,27 +48,11 @@ TEST(PhiloxV2, SplitsTheV1WordOfHalfTheIndex) {
 }
 
 TEST(PhiloxV2, IndependentOfEvaluationOrderAndTiling) {
-  const size_t n = 4099; // not a multiple of 8 or of any tile below
-  std::vector<uint16_t> whole(n);
-  randomBits16Fill(9, 1, 5, 0, whole.data(), n);
-  std::vector<uint16_t> reversed(n);
-  for (size_t i = n; i-- > 0;)
-    reversed[i] = randomBits16(9, 1, 5, i);
-  EXPECT_EQ(whole, reversed);
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::shuffle(perm.begin(), perm.end(), std::mt19937(3));
-  std::vector<uint16_t> shuffled(n);
-  for (size_t i : perm)
-    shuffled[i] = randomBits16(9, 1, 5, i);
-  EXPECT_EQ(whole, shuffled);
-  for (size_t tile : {1, 3, 7, 16, 33, 128, 1000}) {
-    std::vector<uint16_t> tiled(n);
-    for (size_t start = 0; start < n; start += tile)
-      randomBits16Fill(9, 1, 5, start, tiled.data() + start,
-                       std::min(tile, n - start));
-    EXPECT_EQ(whole, tiled) << "tile " << tile;
-  }
+  expectIndependentOfOrderAndTiling<uint16_t>(
+      [](uint64_t i) { return randomBits16(9, 1, 5, i); },
+      [](uint64_t first, uint16_t *out, size_t n) {
+        randomBits16Fill(9, 1, 5, first, out, n);
+      });
 }
 
 TEST(PhiloxV2, KeyedBySeedStreamAndStep) {
